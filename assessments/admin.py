@@ -1,0 +1,159 @@
+"""Django admin for every model, in Vietnamese. The criteria tree is shown in code order,
+indented by level, and searchable by code and name."""
+
+from django.contrib import admin
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import scoring
+from .decimals import format_index, format_score
+from .models import (
+    Agency,
+    Assessment,
+    Criterion,
+    Framework,
+    GradeBand,
+    PublishedResult,
+    Score,
+    Subject,
+)
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "region", "valid_from", "valid_until"]
+    list_filter = ["kind", "region"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["predecessors"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "province", "is_process_owner", "valid_from", "valid_until"]
+    list_filter = ["is_process_owner", "province"]
+    search_fields = ["name", "short_name"]
+    autocomplete_fields = ["province", "merged_into"]
+
+
+class GradeBandInline(admin.TabularInline):
+    model = GradeBand
+    extra = 0
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "subject_kind", "criteria_count"]
+    list_filter = ["year", "subject_kind"]
+    search_fields = ["name"]
+    inlines = [GradeBandInline]
+
+    @admin.display(description="số tiêu chí")
+    def criteria_count(self, obj):
+        return obj.criteria.count()
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["indented_code", "indented_name", "max_score_display", "method", "framework"]
+    list_display_links = ["indented_code"]
+    list_filter = ["framework", "level", "method"]
+    search_fields = ["code", "name"]
+    ordering = ["framework", "sort_key"]
+    list_select_related = ["framework"]
+    autocomplete_fields = ["parent"]
+    filter_horizontal = ["agencies"]
+    list_per_page = 200
+
+    @admin.display(description="mã", ordering="sort_key")
+    def indented_code(self, obj):
+        return format_html(
+            '<span style="padding-left:{}em;{}">{}</span>',
+            (obj.level - 1) * 1.5,
+            "font-weight:bold" if obj.level == 1 else "",
+            obj.code,
+        )
+
+    @admin.display(description="tên")
+    def indented_name(self, obj):
+        return format_html(
+            '<span style="padding-left:{}em;{}">{}</span>',
+            (obj.level - 1) * 1.5,
+            "font-weight:bold" if obj.level == 1 else "",
+            obj.name,
+        )
+
+    @admin.display(description="điểm tối đa", ordering="max_score")
+    def max_score_display(self, obj):
+        return format_score(obj.max_score)
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    extra = 0
+    fields = ["criterion", "applicable", "self_score", "appraised_score", "rechecked_score", "appraisal_comment"]
+    autocomplete_fields = ["criterion"]
+    ordering = ["criterion__sort_key"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion")
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["subject", "year_display", "phase", "is_locked", "index_display"]
+    list_filter = ["phase", "is_locked", "framework__year"]
+    search_fields = ["subject__name", "subject__code"]
+    autocomplete_fields = ["subject"]
+    list_select_related = ["subject", "framework"]
+    readonly_fields = ["summary"]
+
+    @admin.display(description="năm", ordering="framework__year")
+    def year_display(self, obj):
+        return obj.framework.year
+
+    @admin.display(description="chỉ số (%)")
+    def index_display(self, obj):
+        return format_index(scoring.compute(obj).index)
+
+    @admin.display(description="tổng hợp")
+    def summary(self, obj):
+        if obj.pk is None:
+            return "-"
+        result = scoring.compute(obj)
+        return format_html(
+            "Điểm thẩm định {} / {} – Chỉ số {}%",
+            format_score(result.appraised),
+            format_score(result.applicable_max),
+            format_index(result.index),
+        )
+
+
+@admin.register(Score)
+class ScoreAdmin(SimpleHistoryAdmin):
+    list_display = ["criterion_code", "criterion", "assessment", "self_score", "appraised_score", "applicable"]
+    list_filter = ["assessment__framework__year", "assessment__subject", "applicable"]
+    search_fields = ["criterion__code", "criterion__name", "appraisal_comment"]
+    list_select_related = ["criterion", "assessment__subject", "assessment__framework"]
+    autocomplete_fields = ["criterion", "assessment"]
+    ordering = ["assessment", "criterion__sort_key"]
+    readonly_fields = ["version", "updated_at", "updated_by"]
+
+    @admin.display(description="mã", ordering="criterion__sort_key")
+    def criterion_code(self, obj):
+        return obj.criterion.code
+
+    def save_model(self, request, obj, form, change):
+        obj._change_source = "admin"
+        obj.updated_by = request.user
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(PublishedResult)
+class PublishedResultAdmin(SimpleHistoryAdmin):
+    list_display = ["subject", "year", "field_code", "field_name", "index", "rank", "ranked_count"]
+    list_filter = ["year", "field_code"]
+    search_fields = ["subject__name", "subject__code", "field_name"]
+    autocomplete_fields = ["subject"]

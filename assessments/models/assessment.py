@@ -1,0 +1,181 @@
+"""An assessment (one subject against one framework), its leaf scores and published results."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .framework import Criterion, Framework, score_field
+from .reference import Subject
+
+
+class ChangeSource(models.TextChoices):
+    FORM = "form", "Trang nhập liệu"
+    IMPORT = "import", "Nhập từ tệp"
+    ADMIN = "admin", "Trang quản trị"
+    SYSTEM = "system", "Hệ thống"
+
+
+class HistorySource(models.Model):
+    """Extra column on every historical record: where the change came from."""
+
+    change_source = models.CharField(
+        "nguồn thay đổi", max_length=10, choices=ChangeSource.choices, default=ChangeSource.SYSTEM
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Assessment(models.Model):
+    class Phase(models.TextChoices):
+        PREPARATION = "preparation", "Chuẩn bị"
+        SELF_ASSESSMENT = "self_assessment", "Tự đánh giá"
+        APPRAISAL = "appraisal", "Thẩm định"
+        EXPLANATION = "explanation", "Giải trình"
+        RECHECK = "recheck", "Phúc tra"
+        PUBLISHED = "published", "Đã công bố"
+
+    subject = models.ForeignKey(
+        Subject, verbose_name="đối tượng", on_delete=models.PROTECT, related_name="assessments"
+    )
+    framework = models.ForeignKey(
+        Framework, verbose_name="bộ tiêu chí", on_delete=models.PROTECT, related_name="assessments"
+    )
+    phase = models.CharField(
+        "giai đoạn", max_length=20, choices=Phase.choices, default=Phase.SELF_ASSESSMENT
+    )
+    is_locked = models.BooleanField("đã khóa", default=False)
+    self_assessment_deadline = models.DateTimeField("hạn tự đánh giá", null=True, blank=True)
+    explanation_deadline = models.DateTimeField("hạn giải trình", null=True, blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    history = HistoricalRecords(bases=[HistorySource], verbose_name="lịch sử đợt đánh giá")
+
+    class Meta:
+        verbose_name = "đợt đánh giá"
+        verbose_name_plural = "đợt đánh giá"
+        ordering = ["-framework__year", "subject__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "framework"], name="assessment_unique_subject_framework"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} – {self.framework.year}"
+
+    @property
+    def year(self) -> int:
+        return self.framework.year
+
+
+class Score(models.Model):
+    """What was entered for one leaf criterion of one assessment."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name="đợt đánh giá", on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name="tiêu chí", on_delete=models.PROTECT, related_name="scores"
+    )
+    applicable = models.BooleanField(
+        "áp dụng",
+        default=True,
+        help_text="Bỏ chọn nếu tiêu chí không áp dụng cho đối tượng này: điểm tối đa được trừ ra.",
+    )
+    self_score = score_field("điểm tự đánh giá", null=True, blank=True)
+    explanation = models.TextField("giải trình điểm tự đánh giá", blank=True)
+    appraised_score = score_field("điểm thẩm định", null=True, blank=True)
+    appraisal_comment = models.TextField("ý kiến hội đồng thẩm định", blank=True)
+    response = models.TextField(
+        "giải trình ý kiến thẩm định",
+        blank=True,
+        help_text="Ý kiến của cơ quan tham mưu trong thời gian giải trình.",
+    )
+    rechecked_score = score_field("điểm phúc tra", null=True, blank=True)
+    recheck_comment = models.TextField("ý kiến phúc tra", blank=True)
+    version = models.PositiveIntegerField("phiên bản", default=1)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người cập nhật",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(bases=[HistorySource], verbose_name="lịch sử điểm")
+
+    class Meta:
+        verbose_name = "điểm tiêu chí"
+        verbose_name_plural = "điểm tiêu chí"
+        ordering = ["assessment", "criterion__sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion"], name="score_unique_assessment_criterion"
+            ),
+            models.CheckConstraint(
+                condition=Q(self_score__isnull=True) | Q(self_score__gte=0),
+                name="score_self_nonnegative",
+            ),
+            models.CheckConstraint(
+                condition=Q(appraised_score__isnull=True) | Q(appraised_score__gte=0),
+                name="score_appraised_nonnegative",
+            ),
+            models.CheckConstraint(
+                condition=Q(rechecked_score__isnull=True) | Q(rechecked_score__gte=0),
+                name="score_rechecked_nonnegative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} / {self.criterion.code}"
+
+    @property
+    def final_score(self):
+        """The appraised score that counts: the re-check's when there was one."""
+        return self.rechecked_score if self.rechecked_score is not None else self.appraised_score
+
+
+class PublishedResult(models.Model):
+    """An index and rank as published by the ministry, for a subject, a year and either the
+    total (field_code "") or one field. Kept as published, even where it differs from what
+    the scores give; the difference is reported, not hidden."""
+
+    subject = models.ForeignKey(
+        Subject, verbose_name="đối tượng", on_delete=models.PROTECT, related_name="published_results"
+    )
+    year = models.PositiveIntegerField("năm")
+    field_code = models.CharField("mã lĩnh vực", max_length=30, blank=True)
+    field_name = models.CharField("tên lĩnh vực", max_length=300, blank=True)
+    score = score_field("điểm", null=True, blank=True)
+    index = models.DecimalField("chỉ số (%)", max_digits=7, decimal_places=4)
+    rank = models.PositiveIntegerField("thứ hạng", null=True, blank=True)
+    ranked_count = models.PositiveIntegerField(
+        "số đơn vị được xếp hạng", null=True, blank=True, help_text="63 đến năm 2024, 34 sau sáp nhập."
+    )
+    source = models.CharField("nguồn", max_length=300, blank=True)
+    imported_at = models.DateTimeField("nhập lúc", auto_now=True)
+
+    history = HistoricalRecords(bases=[HistorySource], verbose_name="lịch sử kết quả công bố")
+
+    class Meta:
+        verbose_name = "kết quả công bố"
+        verbose_name_plural = "kết quả công bố"
+        ordering = ["-year", "subject", "field_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "year", "field_code"], name="published_unique_subject_year_field"
+            ),
+            models.CheckConstraint(
+                condition=Q(index__gte=0) & Q(index__lte=100), name="published_index_in_range"
+            ),
+            models.CheckConstraint(condition=Q(rank__isnull=True) | Q(rank__gte=1), name="published_rank_positive"),
+        ]
+
+    def __str__(self) -> str:
+        scope = f"lĩnh vực {self.field_code}" if self.field_code else "tổng"
+        return f"{self.subject} {self.year} ({scope}): {self.index}%"

@@ -1,0 +1,160 @@
+"""The criteria set (bộ tiêu chí) of one year and one kind of subject, as a tree of codes."""
+
+from django.db import models
+from django.db.models import Q
+
+from .reference import SubjectKind
+
+SCORE_DIGITS = 8
+SCORE_PLACES = 4
+
+
+def score_field(verbose_name: str, **kwargs):
+    return models.DecimalField(
+        verbose_name, max_digits=SCORE_DIGITS, decimal_places=SCORE_PLACES, **kwargs
+    )
+
+
+class Framework(models.Model):
+    year = models.PositiveIntegerField("năm đánh giá")
+    subject_kind = models.CharField(
+        "loại đối tượng", max_length=20, choices=SubjectKind.choices, default=SubjectKind.PROVINCE
+    )
+    name = models.CharField("tên bộ tiêu chí", max_length=300)
+    legal_basis = models.TextField(
+        "văn bản ban hành",
+        blank=True,
+        help_text="Ví dụ: Quyết định số 876/QĐ-BNV ngày 10/11/2022 của Bộ Nội vụ.",
+    )
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "bộ tiêu chí"
+        verbose_name_plural = "bộ tiêu chí"
+        ordering = ["-year", "subject_kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "subject_kind"], name="framework_unique_year_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(subject_kind__in=[k.value for k in SubjectKind]),
+                name="framework_subject_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+
+class ScoringMethod(models.TextChoices):
+    SELF_ASSESSED = "self", "Tự đánh giá, thẩm định"
+    LEADER_SURVEY = "leader_survey", "Khảo sát lãnh đạo, quản lý"
+    PEOPLE_SURVEY = "people_survey", "Khảo sát sự hài lòng của người dân (SIPAS)"
+
+
+def sort_key_for(code: str) -> str:
+    """"1.10.2" -> "0001.0010.0002" so that text order is code order."""
+    return ".".join(part.zfill(4) for part in code.split("."))
+
+
+class Criterion(models.Model):
+    """A node of the tree: a field (level 1), a criterion (2), a sub-criterion (3) or deeper.
+
+    Only leaves hold scores; a parent's max, self and appraised scores are sums of its
+    children's, computed in assessments.scoring.
+    """
+
+    framework = models.ForeignKey(
+        Framework, verbose_name="bộ tiêu chí", on_delete=models.CASCADE, related_name="criteria"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="thuộc",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    code = models.CharField("mã", max_length=30)
+    name = models.TextField("tên")
+    level = models.PositiveSmallIntegerField("cấp", editable=False)
+    sort_key = models.CharField(max_length=100, editable=False, db_index=True)
+    max_score = score_field("điểm tối đa")
+    method = models.CharField(
+        "cách chấm",
+        max_length=20,
+        choices=ScoringMethod.choices,
+        default=ScoringMethod.SELF_ASSESSED,
+    )
+    guidance = models.TextField("hướng dẫn chấm điểm", blank=True)
+    agencies = models.ManyToManyField(
+        "assessments.Agency",
+        verbose_name="cơ quan tham mưu",
+        blank=True,
+        related_name="criteria",
+    )
+
+    class Meta:
+        verbose_name = "tiêu chí"
+        verbose_name_plural = "tiêu chí"
+        ordering = ["framework", "sort_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="criterion_unique_code"),
+            models.CheckConstraint(condition=Q(max_score__gte=0), name="criterion_max_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(method__in=[m.value for m in ScoringMethod]),
+                name="criterion_method_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.level = self.code.count(".") + 1
+        self.sort_key = sort_key_for(self.code)
+        super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        """How the report names it: "Lĩnh vực 1", "TC 1.1", "TCTP 1.3.2"."""
+        return criterion_label(self.code)
+
+    @property
+    def is_survey(self) -> bool:
+        return self.method != ScoringMethod.SELF_ASSESSED
+
+
+def criterion_label(code: str) -> str:
+    level = code.count(".") + 1
+    if level == 1:
+        return f"Lĩnh vực {code}"
+    if level == 2:
+        return f"TC {code}"
+    return f"TCTP {code}"
+
+
+class GradeBand(models.Model):
+    """A grade defined by the framework: "Nhóm A" from 90 %, "Nhóm B" from 80 %…"""
+
+    framework = models.ForeignKey(
+        Framework, verbose_name="bộ tiêu chí", on_delete=models.CASCADE, related_name="grade_bands"
+    )
+    label = models.CharField("xếp loại", max_length=100)
+    min_index = models.DecimalField(
+        "từ chỉ số (%)", max_digits=6, decimal_places=2, help_text="Chỉ số tối thiểu, tính cả mốc."
+    )
+
+    class Meta:
+        verbose_name = "mức xếp loại"
+        verbose_name_plural = "mức xếp loại"
+        ordering = ["framework", "-min_index"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "label"], name="gradeband_unique_label"),
+            models.CheckConstraint(
+                condition=Q(min_index__gte=0) & Q(min_index__lte=100), name="gradeband_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} (≥ {self.min_index}%)"

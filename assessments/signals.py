@@ -1,0 +1,25 @@
+"""Stamp each historical record with where the change came from.
+
+A service sets ``instance._change_source`` before saving; the admin and anything else
+that saves without saying falls back to what the request middleware tells (admin pages)
+or "system".
+"""
+
+from django.dispatch import receiver
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
+
+from .models import ChangeSource
+
+
+@receiver(pre_create_historical_record)
+def stamp_change_source(sender, instance, history_instance, **kwargs):
+    source = getattr(instance, "_change_source", None)
+    if source is None:
+        request = getattr(HistoricalRecords.context, "request", None)
+        if request is not None and request.path.startswith("/admin/"):
+            source = ChangeSource.ADMIN
+        else:
+            source = ChangeSource.SYSTEM
+    if hasattr(history_instance, "change_source"):
+        history_instance.change_source = source

@@ -1,0 +1,53 @@
+"""Find a subject by what a person types on the command line: a name or an official code."""
+
+import datetime
+import unicodedata
+
+from .models import Assessment, Subject
+
+
+class SubjectNotFound(LookupError):
+    pass
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip().casefold()
+
+
+def resolve_subject(text: str, year: int | None = None) -> Subject:
+    """"Bình Phước", "bình phước", "tỉnh Bình Phước" or "70"; valid in the given year.
+
+    Where a name or code was reused after the 2025 merger, the unit that existed at the
+    end of the year wins.
+    """
+    wanted = _fold(text)
+    for prefix in ("tỉnh ", "thành phố ", "tp. ", "tp "):
+        if wanted.startswith(prefix):
+            wanted = wanted[len(prefix) :]
+    candidates = Subject.objects.all()
+    if year is not None:
+        candidates = candidates.valid_in_year(year)
+    matches = [s for s in candidates if s.code == text.strip() or _fold(s.name) == wanted]
+    if not matches:
+        when = f" trong năm {year}" if year else ""
+        raise SubjectNotFound(f"Không tìm thấy đối tượng đánh giá '{text}'{when}.")
+    if len(matches) > 1 and year is not None:
+        end = datetime.date(year, 12, 31)
+        at_end = [s for s in matches if s.valid_from is None or s.valid_from <= end]
+        at_end = [s for s in at_end if s.valid_until is None or s.valid_until >= end] or matches
+        matches = at_end
+    if len(matches) > 1:
+        names = ", ".join(f"{s.name} ({s.code})" for s in matches)
+        raise SubjectNotFound(f"'{text}' khớp với nhiều đối tượng: {names}. Hãy ghi mã hành chính.")
+    return matches[0]
+
+
+def find_assessment(subject: Subject, year: int) -> Assessment:
+    assessment = (
+        Assessment.objects.select_related("subject", "framework")
+        .filter(subject=subject, framework__year=year)
+        .first()
+    )
+    if assessment is None:
+        raise SubjectNotFound(f"Chưa có kết quả đánh giá năm {year} của {subject.name}.")
+    return assessment
