@@ -91,7 +91,14 @@ class CriterionAdmin(admin.ModelAdmin):
 class ScoreInline(admin.TabularInline):
     model = Score
     extra = 0
-    fields = ["criterion", "applicable", "self_score", "appraised_score", "rechecked_score", "appraisal_comment"]
+    fields = [
+        "criterion",
+        "applicable",
+        "self_score",
+        "appraised_score",
+        "rechecked_score",
+        "appraisal_comment",
+    ]
     autocomplete_fields = ["criterion"]
     ordering = ["criterion__sort_key"]
 
@@ -131,7 +138,14 @@ class AssessmentAdmin(SimpleHistoryAdmin):
 
 @admin.register(Score)
 class ScoreAdmin(SimpleHistoryAdmin):
-    list_display = ["criterion_code", "criterion", "assessment", "self_score", "appraised_score", "applicable"]
+    list_display = [
+        "criterion_code",
+        "criterion",
+        "assessment",
+        "self_score",
+        "appraised_score",
+        "applicable",
+    ]
     list_filter = ["assessment__framework__year", "assessment__subject", "applicable"]
     search_fields = ["criterion__code", "criterion__name", "appraisal_comment"]
     list_select_related = ["criterion", "assessment__subject", "assessment__framework"]

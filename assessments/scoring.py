@@ -192,9 +192,7 @@ class Result:
         return [
             leaf
             for leaf in self.leaves()
-            if leaf.method == ScoringMethod.SELF_ASSESSED
-            and leaf.applicable
-            and leaf.appraised is not None
+            if leaf.method == ScoringMethod.SELF_ASSESSED and leaf.applicable and leaf.appraised is not None
         ]
 
     @property
@@ -223,8 +221,7 @@ class Result:
             "appraised": to_plain(self.appraised),
             "index": to_plain(self.index),
             "parts": {
-                key: {"score": to_plain(part.score), "max": to_plain(part.max)}
-                for key, part in parts.items()
+                key: {"score": to_plain(part.score), "max": to_plain(part.max)} for key, part in parts.items()
             },
             "fields": [
                 {
@@ -308,9 +305,7 @@ def _roll_up(node: Node) -> None:
 
 def framework_criteria(framework: Framework) -> list[Criterion]:
     return list(
-        Criterion.objects.filter(framework=framework)
-        .prefetch_related("agencies")
-        .order_by("sort_key")
+        Criterion.objects.filter(framework=framework).prefetch_related("agencies").order_by("sort_key")
     )
 
 
@@ -379,8 +374,7 @@ def _node_issues(node: Node) -> list[TreeIssue]:
             found.append(
                 TreeIssue(
                     code,
-                    f"{code}: {label} {format_score(value)} lớn hơn điểm tối đa "
-                    f"{format_score(node.max)}",
+                    f"{code}: {label} {format_score(value)} lớn hơn điểm tối đa {format_score(node.max)}",
                 )
             )
     if node.is_survey and score.self_score is not None:

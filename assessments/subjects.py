@@ -15,7 +15,7 @@ def _fold(text: str) -> str:
 
 
 def resolve_subject(text: str, year: int | None = None) -> Subject:
-    """"Bình Phước", "bình phước", "tỉnh Bình Phước" or "70"; valid in the given year.
+    """ "Bình Phước", "bình phước", "tỉnh Bình Phước" or "70"; valid in the given year.
 
     Where a name or code was reused after the 2025 merger, the unit that existed at the
     end of the year wins.

@@ -31,7 +31,14 @@ def test_three_parts(sample_assessment):
 def test_field_indices_computed_not_copied(sample_assessment):
     result = scoring.compute(sample_assessment)
     assert [format_index(f.index) for f in result.fields] == [
-        "97,71", "94,31", "91,68", "92,27", "81,30", "90,57", "87,38", "77,76",
+        "97,71",
+        "94,31",
+        "91,68",
+        "92,27",
+        "81,30",
+        "90,57",
+        "87,38",
+        "77,76",
     ]
     field7 = result.by_code["7"]
     assert field7.appraised == Decimal("11.7969")
@@ -65,7 +72,9 @@ def test_comparison_with_2022(sample_assessment):
     published_2022 = scoring.published_results(sample_assessment.subject, 2022)
     published_2023 = scoring.published_results(sample_assessment.subject, 2023)
     result = scoring.compute(sample_assessment)
-    total = scoring.compare(result.index, published_2022[""].index, published_2023[""].rank, published_2022[""].rank)
+    total = scoring.compare(
+        result.index, published_2022[""].index, published_2023[""].rank, published_2022[""].rank
+    )
     assert total.change == Decimal("3.54")
     assert total.rank_change == 18
     f1 = scoring.compare(result.by_code["1"].index, published_2022["1"].index, 29, 52)

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,317 +15,867 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='hiệu lực từ ngày')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='hiệu lực đến ngày')),
-                ('name', models.CharField(max_length=200, verbose_name='tên cơ quan')),
-                ('short_name', models.CharField(blank=True, max_length=50, verbose_name='tên viết tắt')),
-                ('is_process_owner', models.BooleanField(default=False, help_text='Cơ quan chủ trì quy trình và báo cáo Chỉ số CCHC của tỉnh.', verbose_name='cơ quan thường trực CCHC (Sở Nội vụ)')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged_from', to='assessments.agency', verbose_name='sáp nhập vào')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="hiệu lực từ ngày")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="hiệu lực đến ngày")),
+                ("name", models.CharField(max_length=200, verbose_name="tên cơ quan")),
+                ("short_name", models.CharField(blank=True, max_length=50, verbose_name="tên viết tắt")),
+                (
+                    "is_process_owner",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Cơ quan chủ trì quy trình và báo cáo Chỉ số CCHC của tỉnh.",
+                        verbose_name="cơ quan thường trực CCHC (Sở Nội vụ)",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="thư điện tử")),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="merged_from",
+                        to="assessments.agency",
+                        verbose_name="sáp nhập vào",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cơ quan tham mưu',
-                'verbose_name_plural': 'cơ quan tham mưu',
-                'ordering': ['province', 'name'],
+                "verbose_name": "cơ quan tham mưu",
+                "verbose_name_plural": "cơ quan tham mưu",
+                "ordering": ["province", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(verbose_name='năm đánh giá')),
-                ('subject_kind', models.CharField(choices=[('province', 'Tỉnh, thành phố trực thuộc Trung ương'), ('department', 'Sở, ban, ngành'), ('district', 'UBND cấp huyện'), ('commune', 'UBND cấp xã')], default='province', max_length=20, verbose_name='loại đối tượng')),
-                ('name', models.CharField(max_length=300, verbose_name='tên bộ tiêu chí')),
-                ('legal_basis', models.TextField(blank=True, help_text='Ví dụ: Quyết định số 876/QĐ-BNV ngày 10/11/2022 của Bộ Nội vụ.', verbose_name='văn bản ban hành')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(verbose_name="năm đánh giá")),
+                (
+                    "subject_kind",
+                    models.CharField(
+                        choices=[
+                            ("province", "Tỉnh, thành phố trực thuộc Trung ương"),
+                            ("department", "Sở, ban, ngành"),
+                            ("district", "UBND cấp huyện"),
+                            ("commune", "UBND cấp xã"),
+                        ],
+                        default="province",
+                        max_length=20,
+                        verbose_name="loại đối tượng",
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="tên bộ tiêu chí")),
+                (
+                    "legal_basis",
+                    models.TextField(
+                        blank=True,
+                        help_text="Ví dụ: Quyết định số 876/QĐ-BNV ngày 10/11/2022 của Bộ Nội vụ.",
+                        verbose_name="văn bản ban hành",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
             ],
             options={
-                'verbose_name': 'bộ tiêu chí',
-                'verbose_name_plural': 'bộ tiêu chí',
-                'ordering': ['-year', 'subject_kind'],
-                'constraints': [models.UniqueConstraint(fields=('year', 'subject_kind'), name='framework_unique_year_kind'), models.CheckConstraint(condition=models.Q(('subject_kind__in', ['province', 'department', 'district', 'commune'])), name='framework_subject_kind_valid')],
+                "verbose_name": "bộ tiêu chí",
+                "verbose_name_plural": "bộ tiêu chí",
+                "ordering": ["-year", "subject_kind"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("year", "subject_kind"), name="framework_unique_year_kind"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("subject_kind__in", ["province", "department", "district", "commune"])
+                        ),
+                        name="framework_subject_kind_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, verbose_name='mã')),
-                ('name', models.TextField(verbose_name='tên')),
-                ('level', models.PositiveSmallIntegerField(editable=False, verbose_name='cấp')),
-                ('sort_key', models.CharField(db_index=True, editable=False, max_length=100)),
-                ('max_score', models.DecimalField(decimal_places=4, max_digits=8, verbose_name='điểm tối đa')),
-                ('method', models.CharField(choices=[('self', 'Tự đánh giá, thẩm định'), ('leader_survey', 'Khảo sát lãnh đạo, quản lý'), ('people_survey', 'Khảo sát sự hài lòng của người dân (SIPAS)')], default='self', max_length=20, verbose_name='cách chấm')),
-                ('guidance', models.TextField(blank=True, verbose_name='hướng dẫn chấm điểm')),
-                ('agencies', models.ManyToManyField(blank=True, related_name='criteria', to='assessments.agency', verbose_name='cơ quan tham mưu')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='assessments.criterion', verbose_name='thuộc')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='assessments.framework', verbose_name='bộ tiêu chí')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=30, verbose_name="mã")),
+                ("name", models.TextField(verbose_name="tên")),
+                ("level", models.PositiveSmallIntegerField(editable=False, verbose_name="cấp")),
+                ("sort_key", models.CharField(db_index=True, editable=False, max_length=100)),
+                (
+                    "max_score",
+                    models.DecimalField(decimal_places=4, max_digits=8, verbose_name="điểm tối đa"),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("self", "Tự đánh giá, thẩm định"),
+                            ("leader_survey", "Khảo sát lãnh đạo, quản lý"),
+                            ("people_survey", "Khảo sát sự hài lòng của người dân (SIPAS)"),
+                        ],
+                        default="self",
+                        max_length=20,
+                        verbose_name="cách chấm",
+                    ),
+                ),
+                ("guidance", models.TextField(blank=True, verbose_name="hướng dẫn chấm điểm")),
+                (
+                    "agencies",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="criteria",
+                        to="assessments.agency",
+                        verbose_name="cơ quan tham mưu",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="assessments.criterion",
+                        verbose_name="thuộc",
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="assessments.framework",
+                        verbose_name="bộ tiêu chí",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tiêu chí',
-                'verbose_name_plural': 'tiêu chí',
-                'ordering': ['framework', 'sort_key'],
+                "verbose_name": "tiêu chí",
+                "verbose_name_plural": "tiêu chí",
+                "ordering": ["framework", "sort_key"],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phase', models.CharField(choices=[('preparation', 'Chuẩn bị'), ('self_assessment', 'Tự đánh giá'), ('appraisal', 'Thẩm định'), ('explanation', 'Giải trình'), ('recheck', 'Phúc tra'), ('published', 'Đã công bố')], default='self_assessment', max_length=20, verbose_name='giai đoạn')),
-                ('is_locked', models.BooleanField(default=False, verbose_name='đã khóa')),
-                ('self_assessment_deadline', models.DateTimeField(blank=True, null=True, verbose_name='hạn tự đánh giá')),
-                ('explanation_deadline', models.DateTimeField(blank=True, null=True, verbose_name='hạn giải trình')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='assessments.framework', verbose_name='bộ tiêu chí')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("preparation", "Chuẩn bị"),
+                            ("self_assessment", "Tự đánh giá"),
+                            ("appraisal", "Thẩm định"),
+                            ("explanation", "Giải trình"),
+                            ("recheck", "Phúc tra"),
+                            ("published", "Đã công bố"),
+                        ],
+                        default="self_assessment",
+                        max_length=20,
+                        verbose_name="giai đoạn",
+                    ),
+                ),
+                ("is_locked", models.BooleanField(default=False, verbose_name="đã khóa")),
+                (
+                    "self_assessment_deadline",
+                    models.DateTimeField(blank=True, null=True, verbose_name="hạn tự đánh giá"),
+                ),
+                (
+                    "explanation_deadline",
+                    models.DateTimeField(blank=True, null=True, verbose_name="hạn giải trình"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="assessments.framework",
+                        verbose_name="bộ tiêu chí",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đợt đánh giá',
-                'verbose_name_plural': 'đợt đánh giá',
-                'ordering': ['-framework__year', 'subject__name'],
+                "verbose_name": "đợt đánh giá",
+                "verbose_name_plural": "đợt đánh giá",
+                "ordering": ["-framework__year", "subject__name"],
             },
         ),
         migrations.CreateModel(
-            name='GradeBand',
+            name="GradeBand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=100, verbose_name='xếp loại')),
-                ('min_index', models.DecimalField(decimal_places=2, help_text='Chỉ số tối thiểu, tính cả mốc.', max_digits=6, verbose_name='từ chỉ số (%)')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grade_bands', to='assessments.framework', verbose_name='bộ tiêu chí')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=100, verbose_name="xếp loại")),
+                (
+                    "min_index",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="Chỉ số tối thiểu, tính cả mốc.",
+                        max_digits=6,
+                        verbose_name="từ chỉ số (%)",
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grade_bands",
+                        to="assessments.framework",
+                        verbose_name="bộ tiêu chí",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mức xếp loại',
-                'verbose_name_plural': 'mức xếp loại',
-                'ordering': ['framework', '-min_index'],
+                "verbose_name": "mức xếp loại",
+                "verbose_name_plural": "mức xếp loại",
+                "ordering": ["framework", "-min_index"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalScore',
+            name="HistoricalScore",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('change_source', models.CharField(choices=[('form', 'Trang nhập liệu'), ('import', 'Nhập từ tệp'), ('admin', 'Trang quản trị'), ('system', 'Hệ thống')], default='system', max_length=10, verbose_name='nguồn thay đổi')),
-                ('applicable', models.BooleanField(default=True, help_text='Bỏ chọn nếu tiêu chí không áp dụng cho đối tượng này: điểm tối đa được trừ ra.', verbose_name='áp dụng')),
-                ('self_score', models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True, verbose_name='điểm tự đánh giá')),
-                ('explanation', models.TextField(blank=True, verbose_name='giải trình điểm tự đánh giá')),
-                ('appraised_score', models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True, verbose_name='điểm thẩm định')),
-                ('appraisal_comment', models.TextField(blank=True, verbose_name='ý kiến hội đồng thẩm định')),
-                ('response', models.TextField(blank=True, help_text='Ý kiến của cơ quan tham mưu trong thời gian giải trình.', verbose_name='giải trình ý kiến thẩm định')),
-                ('rechecked_score', models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True, verbose_name='điểm phúc tra')),
-                ('recheck_comment', models.TextField(blank=True, verbose_name='ý kiến phúc tra')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='phiên bản')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='cập nhật lúc')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('assessment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.assessment', verbose_name='đợt đánh giá')),
-                ('criterion', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.criterion', verbose_name='tiêu chí')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người cập nhật')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "change_source",
+                    models.CharField(
+                        choices=[
+                            ("form", "Trang nhập liệu"),
+                            ("import", "Nhập từ tệp"),
+                            ("admin", "Trang quản trị"),
+                            ("system", "Hệ thống"),
+                        ],
+                        default="system",
+                        max_length=10,
+                        verbose_name="nguồn thay đổi",
+                    ),
+                ),
+                (
+                    "applicable",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Bỏ chọn nếu tiêu chí không áp dụng cho đối tượng này: điểm tối đa được trừ ra.",
+                        verbose_name="áp dụng",
+                    ),
+                ),
+                (
+                    "self_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=8, null=True, verbose_name="điểm tự đánh giá"
+                    ),
+                ),
+                ("explanation", models.TextField(blank=True, verbose_name="giải trình điểm tự đánh giá")),
+                (
+                    "appraised_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=8, null=True, verbose_name="điểm thẩm định"
+                    ),
+                ),
+                ("appraisal_comment", models.TextField(blank=True, verbose_name="ý kiến hội đồng thẩm định")),
+                (
+                    "response",
+                    models.TextField(
+                        blank=True,
+                        help_text="Ý kiến của cơ quan tham mưu trong thời gian giải trình.",
+                        verbose_name="giải trình ý kiến thẩm định",
+                    ),
+                ),
+                (
+                    "rechecked_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=8, null=True, verbose_name="điểm phúc tra"
+                    ),
+                ),
+                ("recheck_comment", models.TextField(blank=True, verbose_name="ý kiến phúc tra")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="phiên bản")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="cập nhật lúc")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="assessments.assessment",
+                        verbose_name="đợt đánh giá",
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="assessments.criterion",
+                        verbose_name="tiêu chí",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người cập nhật",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lịch sử điểm',
-                'verbose_name_plural': 'historical điểm tiêu chí',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "lịch sử điểm",
+                "verbose_name_plural": "historical điểm tiêu chí",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Score',
+            name="Score",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('applicable', models.BooleanField(default=True, help_text='Bỏ chọn nếu tiêu chí không áp dụng cho đối tượng này: điểm tối đa được trừ ra.', verbose_name='áp dụng')),
-                ('self_score', models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True, verbose_name='điểm tự đánh giá')),
-                ('explanation', models.TextField(blank=True, verbose_name='giải trình điểm tự đánh giá')),
-                ('appraised_score', models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True, verbose_name='điểm thẩm định')),
-                ('appraisal_comment', models.TextField(blank=True, verbose_name='ý kiến hội đồng thẩm định')),
-                ('response', models.TextField(blank=True, help_text='Ý kiến của cơ quan tham mưu trong thời gian giải trình.', verbose_name='giải trình ý kiến thẩm định')),
-                ('rechecked_score', models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True, verbose_name='điểm phúc tra')),
-                ('recheck_comment', models.TextField(blank=True, verbose_name='ý kiến phúc tra')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='phiên bản')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='assessments.assessment', verbose_name='đợt đánh giá')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='assessments.criterion', verbose_name='tiêu chí')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người cập nhật')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "applicable",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Bỏ chọn nếu tiêu chí không áp dụng cho đối tượng này: điểm tối đa được trừ ra.",
+                        verbose_name="áp dụng",
+                    ),
+                ),
+                (
+                    "self_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=8, null=True, verbose_name="điểm tự đánh giá"
+                    ),
+                ),
+                ("explanation", models.TextField(blank=True, verbose_name="giải trình điểm tự đánh giá")),
+                (
+                    "appraised_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=8, null=True, verbose_name="điểm thẩm định"
+                    ),
+                ),
+                ("appraisal_comment", models.TextField(blank=True, verbose_name="ý kiến hội đồng thẩm định")),
+                (
+                    "response",
+                    models.TextField(
+                        blank=True,
+                        help_text="Ý kiến của cơ quan tham mưu trong thời gian giải trình.",
+                        verbose_name="giải trình ý kiến thẩm định",
+                    ),
+                ),
+                (
+                    "rechecked_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=8, null=True, verbose_name="điểm phúc tra"
+                    ),
+                ),
+                ("recheck_comment", models.TextField(blank=True, verbose_name="ý kiến phúc tra")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="phiên bản")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="assessments.assessment",
+                        verbose_name="đợt đánh giá",
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scores",
+                        to="assessments.criterion",
+                        verbose_name="tiêu chí",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người cập nhật",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'điểm tiêu chí',
-                'verbose_name_plural': 'điểm tiêu chí',
-                'ordering': ['assessment', 'criterion__sort_key'],
+                "verbose_name": "điểm tiêu chí",
+                "verbose_name_plural": "điểm tiêu chí",
+                "ordering": ["assessment", "criterion__sort_key"],
             },
         ),
         migrations.CreateModel(
-            name='Subject',
+            name="Subject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='hiệu lực từ ngày')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='hiệu lực đến ngày')),
-                ('kind', models.CharField(choices=[('province', 'Tỉnh, thành phố trực thuộc Trung ương'), ('department', 'Sở, ban, ngành'), ('district', 'UBND cấp huyện'), ('commune', 'UBND cấp xã')], max_length=20, verbose_name='loại đối tượng')),
-                ('name', models.CharField(max_length=200, verbose_name='tên')),
-                ('code', models.CharField(blank=True, max_length=20, verbose_name='mã hành chính')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='vùng')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='assessments.subject', verbose_name='thuộc')),
-                ('predecessors', models.ManyToManyField(blank=True, related_name='successors', to='assessments.subject', verbose_name='hợp nhất từ')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="hiệu lực từ ngày")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="hiệu lực đến ngày")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("province", "Tỉnh, thành phố trực thuộc Trung ương"),
+                            ("department", "Sở, ban, ngành"),
+                            ("district", "UBND cấp huyện"),
+                            ("commune", "UBND cấp xã"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại đối tượng",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="tên")),
+                ("code", models.CharField(blank=True, max_length=20, verbose_name="mã hành chính")),
+                ("region", models.CharField(blank=True, max_length=100, verbose_name="vùng")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="assessments.subject",
+                        verbose_name="thuộc",
+                    ),
+                ),
+                (
+                    "predecessors",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="successors",
+                        to="assessments.subject",
+                        verbose_name="hợp nhất từ",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đối tượng đánh giá',
-                'verbose_name_plural': 'đối tượng đánh giá',
-                'ordering': ['kind', 'code', 'name'],
+                "verbose_name": "đối tượng đánh giá",
+                "verbose_name_plural": "đối tượng đánh giá",
+                "ordering": ["kind", "code", "name"],
             },
         ),
         migrations.CreateModel(
-            name='PublishedResult',
+            name="PublishedResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(verbose_name='năm')),
-                ('field_code', models.CharField(blank=True, max_length=30, verbose_name='mã lĩnh vực')),
-                ('field_name', models.CharField(blank=True, max_length=300, verbose_name='tên lĩnh vực')),
-                ('score', models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True, verbose_name='điểm')),
-                ('index', models.DecimalField(decimal_places=4, max_digits=7, verbose_name='chỉ số (%)')),
-                ('rank', models.PositiveIntegerField(blank=True, null=True, verbose_name='thứ hạng')),
-                ('ranked_count', models.PositiveIntegerField(blank=True, help_text='63 đến năm 2024, 34 sau sáp nhập.', null=True, verbose_name='số đơn vị được xếp hạng')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='nguồn')),
-                ('imported_at', models.DateTimeField(auto_now=True, verbose_name='nhập lúc')),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='published_results', to='assessments.subject', verbose_name='đối tượng')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(verbose_name="năm")),
+                ("field_code", models.CharField(blank=True, max_length=30, verbose_name="mã lĩnh vực")),
+                ("field_name", models.CharField(blank=True, max_length=300, verbose_name="tên lĩnh vực")),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=8, null=True, verbose_name="điểm"
+                    ),
+                ),
+                ("index", models.DecimalField(decimal_places=4, max_digits=7, verbose_name="chỉ số (%)")),
+                ("rank", models.PositiveIntegerField(blank=True, null=True, verbose_name="thứ hạng")),
+                (
+                    "ranked_count",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="63 đến năm 2024, 34 sau sáp nhập.",
+                        null=True,
+                        verbose_name="số đơn vị được xếp hạng",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="nguồn")),
+                ("imported_at", models.DateTimeField(auto_now=True, verbose_name="nhập lúc")),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="published_results",
+                        to="assessments.subject",
+                        verbose_name="đối tượng",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kết quả công bố',
-                'verbose_name_plural': 'kết quả công bố',
-                'ordering': ['-year', 'subject', 'field_code'],
+                "verbose_name": "kết quả công bố",
+                "verbose_name_plural": "kết quả công bố",
+                "ordering": ["-year", "subject", "field_code"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalPublishedResult',
+            name="HistoricalPublishedResult",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('change_source', models.CharField(choices=[('form', 'Trang nhập liệu'), ('import', 'Nhập từ tệp'), ('admin', 'Trang quản trị'), ('system', 'Hệ thống')], default='system', max_length=10, verbose_name='nguồn thay đổi')),
-                ('year', models.PositiveIntegerField(verbose_name='năm')),
-                ('field_code', models.CharField(blank=True, max_length=30, verbose_name='mã lĩnh vực')),
-                ('field_name', models.CharField(blank=True, max_length=300, verbose_name='tên lĩnh vực')),
-                ('score', models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True, verbose_name='điểm')),
-                ('index', models.DecimalField(decimal_places=4, max_digits=7, verbose_name='chỉ số (%)')),
-                ('rank', models.PositiveIntegerField(blank=True, null=True, verbose_name='thứ hạng')),
-                ('ranked_count', models.PositiveIntegerField(blank=True, help_text='63 đến năm 2024, 34 sau sáp nhập.', null=True, verbose_name='số đơn vị được xếp hạng')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='nguồn')),
-                ('imported_at', models.DateTimeField(blank=True, editable=False, verbose_name='nhập lúc')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('subject', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.subject', verbose_name='đối tượng')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "change_source",
+                    models.CharField(
+                        choices=[
+                            ("form", "Trang nhập liệu"),
+                            ("import", "Nhập từ tệp"),
+                            ("admin", "Trang quản trị"),
+                            ("system", "Hệ thống"),
+                        ],
+                        default="system",
+                        max_length=10,
+                        verbose_name="nguồn thay đổi",
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(verbose_name="năm")),
+                ("field_code", models.CharField(blank=True, max_length=30, verbose_name="mã lĩnh vực")),
+                ("field_name", models.CharField(blank=True, max_length=300, verbose_name="tên lĩnh vực")),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=8, null=True, verbose_name="điểm"
+                    ),
+                ),
+                ("index", models.DecimalField(decimal_places=4, max_digits=7, verbose_name="chỉ số (%)")),
+                ("rank", models.PositiveIntegerField(blank=True, null=True, verbose_name="thứ hạng")),
+                (
+                    "ranked_count",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="63 đến năm 2024, 34 sau sáp nhập.",
+                        null=True,
+                        verbose_name="số đơn vị được xếp hạng",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="nguồn")),
+                ("imported_at", models.DateTimeField(blank=True, editable=False, verbose_name="nhập lúc")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="assessments.subject",
+                        verbose_name="đối tượng",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lịch sử kết quả công bố',
-                'verbose_name_plural': 'historical kết quả công bố',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "lịch sử kết quả công bố",
+                "verbose_name_plural": "historical kết quả công bố",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalAssessment',
+            name="HistoricalAssessment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('change_source', models.CharField(choices=[('form', 'Trang nhập liệu'), ('import', 'Nhập từ tệp'), ('admin', 'Trang quản trị'), ('system', 'Hệ thống')], default='system', max_length=10, verbose_name='nguồn thay đổi')),
-                ('phase', models.CharField(choices=[('preparation', 'Chuẩn bị'), ('self_assessment', 'Tự đánh giá'), ('appraisal', 'Thẩm định'), ('explanation', 'Giải trình'), ('recheck', 'Phúc tra'), ('published', 'Đã công bố')], default='self_assessment', max_length=20, verbose_name='giai đoạn')),
-                ('is_locked', models.BooleanField(default=False, verbose_name='đã khóa')),
-                ('self_assessment_deadline', models.DateTimeField(blank=True, null=True, verbose_name='hạn tự đánh giá')),
-                ('explanation_deadline', models.DateTimeField(blank=True, null=True, verbose_name='hạn giải trình')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='cập nhật lúc')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('framework', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.framework', verbose_name='bộ tiêu chí')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('subject', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.subject', verbose_name='đối tượng')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "change_source",
+                    models.CharField(
+                        choices=[
+                            ("form", "Trang nhập liệu"),
+                            ("import", "Nhập từ tệp"),
+                            ("admin", "Trang quản trị"),
+                            ("system", "Hệ thống"),
+                        ],
+                        default="system",
+                        max_length=10,
+                        verbose_name="nguồn thay đổi",
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("preparation", "Chuẩn bị"),
+                            ("self_assessment", "Tự đánh giá"),
+                            ("appraisal", "Thẩm định"),
+                            ("explanation", "Giải trình"),
+                            ("recheck", "Phúc tra"),
+                            ("published", "Đã công bố"),
+                        ],
+                        default="self_assessment",
+                        max_length=20,
+                        verbose_name="giai đoạn",
+                    ),
+                ),
+                ("is_locked", models.BooleanField(default=False, verbose_name="đã khóa")),
+                (
+                    "self_assessment_deadline",
+                    models.DateTimeField(blank=True, null=True, verbose_name="hạn tự đánh giá"),
+                ),
+                (
+                    "explanation_deadline",
+                    models.DateTimeField(blank=True, null=True, verbose_name="hạn giải trình"),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="cập nhật lúc")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="assessments.framework",
+                        verbose_name="bộ tiêu chí",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="assessments.subject",
+                        verbose_name="đối tượng",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lịch sử đợt đánh giá',
-                'verbose_name_plural': 'historical đợt đánh giá',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "lịch sử đợt đánh giá",
+                "verbose_name_plural": "historical đợt đánh giá",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='subject',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='assessments.subject', verbose_name='đối tượng'),
+            model_name="assessment",
+            name="subject",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assessments",
+                to="assessments.subject",
+                verbose_name="đối tượng",
+            ),
         ),
         migrations.AddField(
-            model_name='agency',
-            name='province',
-            field=models.ForeignKey(limit_choices_to={'kind': 'province'}, on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='assessments.subject', verbose_name='thuộc tỉnh'),
+            model_name="agency",
+            name="province",
+            field=models.ForeignKey(
+                limit_choices_to={"kind": "province"},
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="agencies",
+                to="assessments.subject",
+                verbose_name="thuộc tỉnh",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.UniqueConstraint(fields=('framework', 'code'), name='criterion_unique_code'),
+            model_name="criterion",
+            constraint=models.UniqueConstraint(fields=("framework", "code"), name="criterion_unique_code"),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.CheckConstraint(condition=models.Q(('max_score__gte', 0)), name='criterion_max_nonnegative'),
+            model_name="criterion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_score__gte", 0)), name="criterion_max_nonnegative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.CheckConstraint(condition=models.Q(('method__in', ['self', 'leader_survey', 'people_survey'])), name='criterion_method_valid'),
+            model_name="criterion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("method__in", ["self", "leader_survey", "people_survey"])),
+                name="criterion_method_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='gradeband',
-            constraint=models.UniqueConstraint(fields=('framework', 'label'), name='gradeband_unique_label'),
+            model_name="gradeband",
+            constraint=models.UniqueConstraint(fields=("framework", "label"), name="gradeband_unique_label"),
         ),
         migrations.AddConstraint(
-            model_name='gradeband',
-            constraint=models.CheckConstraint(condition=models.Q(('min_index__gte', 0), ('min_index__lte', 100)), name='gradeband_in_range'),
+            model_name="gradeband",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_index__gte", 0), ("min_index__lte", 100)), name="gradeband_in_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.UniqueConstraint(fields=('assessment', 'criterion'), name='score_unique_assessment_criterion'),
+            model_name="score",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "criterion"), name="score_unique_assessment_criterion"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.CheckConstraint(condition=models.Q(('self_score__isnull', True), ('self_score__gte', 0), _connector='OR'), name='score_self_nonnegative'),
+            model_name="score",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("self_score__isnull", True), ("self_score__gte", 0), _connector="OR"),
+                name="score_self_nonnegative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.CheckConstraint(condition=models.Q(('appraised_score__isnull', True), ('appraised_score__gte', 0), _connector='OR'), name='score_appraised_nonnegative'),
+            model_name="score",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("appraised_score__isnull", True), ("appraised_score__gte", 0), _connector="OR"
+                ),
+                name="score_appraised_nonnegative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.CheckConstraint(condition=models.Q(('rechecked_score__isnull', True), ('rechecked_score__gte', 0), _connector='OR'), name='score_rechecked_nonnegative'),
+            model_name="score",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rechecked_score__isnull", True), ("rechecked_score__gte", 0), _connector="OR"
+                ),
+                name="score_rechecked_nonnegative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subject',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['province', 'department', 'district', 'commune'])), name='subject_kind_valid'),
+            model_name="subject",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["province", "department", "district", "commune"])),
+                name="subject_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subject',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('valid_from__isnull', True), ('valid_until__gte', models.F('valid_from')), _connector='OR'), name='subject_validity_ordered'),
+            model_name="subject",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_until__isnull", True),
+                    ("valid_from__isnull", True),
+                    ("valid_until__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="subject_validity_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publishedresult',
-            constraint=models.UniqueConstraint(fields=('subject', 'year', 'field_code'), name='published_unique_subject_year_field'),
+            model_name="publishedresult",
+            constraint=models.UniqueConstraint(
+                fields=("subject", "year", "field_code"), name="published_unique_subject_year_field"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publishedresult',
-            constraint=models.CheckConstraint(condition=models.Q(('index__gte', 0), ('index__lte', 100)), name='published_index_in_range'),
+            model_name="publishedresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("index__gte", 0), ("index__lte", 100)), name="published_index_in_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publishedresult',
-            constraint=models.CheckConstraint(condition=models.Q(('rank__isnull', True), ('rank__gte', 1), _connector='OR'), name='published_rank_positive'),
+            model_name="publishedresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rank__isnull", True), ("rank__gte", 1), _connector="OR"),
+                name="published_rank_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.UniqueConstraint(fields=('subject', 'framework'), name='assessment_unique_subject_framework'),
+            model_name="assessment",
+            constraint=models.UniqueConstraint(
+                fields=("subject", "framework"), name="assessment_unique_subject_framework"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.UniqueConstraint(fields=('province', 'name', 'valid_from'), name='agency_unique_name_per_province'),
+            model_name="agency",
+            constraint=models.UniqueConstraint(
+                fields=("province", "name", "valid_from"), name="agency_unique_name_per_province"
+            ),
         ),
     ]

@@ -1,3 +1,4 @@
+from .accounts import Profile, Role
 from .assessment import Assessment, ChangeSource, PublishedResult, Score
 from .framework import Criterion, Framework, GradeBand, ScoringMethod, criterion_label, sort_key_for
 from .reference import Agency, Subject, SubjectKind
@@ -9,7 +10,9 @@ __all__ = [
     "Criterion",
     "Framework",
     "GradeBand",
+    "Profile",
     "PublishedResult",
+    "Role",
     "Score",
     "ScoringMethod",
     "Subject",

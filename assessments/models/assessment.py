@@ -42,9 +42,7 @@ class Assessment(models.Model):
     framework = models.ForeignKey(
         Framework, verbose_name="bộ tiêu chí", on_delete=models.PROTECT, related_name="assessments"
     )
-    phase = models.CharField(
-        "giai đoạn", max_length=20, choices=Phase.choices, default=Phase.SELF_ASSESSMENT
-    )
+    phase = models.CharField("giai đoạn", max_length=20, choices=Phase.choices, default=Phase.SELF_ASSESSMENT)
     is_locked = models.BooleanField("đã khóa", default=False)
     self_assessment_deadline = models.DateTimeField("hạn tự đánh giá", null=True, blank=True)
     explanation_deadline = models.DateTimeField("hạn giải trình", null=True, blank=True)
@@ -173,7 +171,9 @@ class PublishedResult(models.Model):
             models.CheckConstraint(
                 condition=Q(index__gte=0) & Q(index__lte=100), name="published_index_in_range"
             ),
-            models.CheckConstraint(condition=Q(rank__isnull=True) | Q(rank__gte=1), name="published_rank_positive"),
+            models.CheckConstraint(
+                condition=Q(rank__isnull=True) | Q(rank__gte=1), name="published_rank_positive"
+            ),
         ]
 
     def __str__(self) -> str:

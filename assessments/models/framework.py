@@ -10,9 +10,7 @@ SCORE_PLACES = 4
 
 
 def score_field(verbose_name: str, **kwargs):
-    return models.DecimalField(
-        verbose_name, max_digits=SCORE_DIGITS, decimal_places=SCORE_PLACES, **kwargs
-    )
+    return models.DecimalField(verbose_name, max_digits=SCORE_DIGITS, decimal_places=SCORE_PLACES, **kwargs)
 
 
 class Framework(models.Model):
@@ -33,9 +31,7 @@ class Framework(models.Model):
         verbose_name_plural = "bộ tiêu chí"
         ordering = ["-year", "subject_kind"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["year", "subject_kind"], name="framework_unique_year_kind"
-            ),
+            models.UniqueConstraint(fields=["year", "subject_kind"], name="framework_unique_year_kind"),
             models.CheckConstraint(
                 condition=Q(subject_kind__in=[k.value for k in SubjectKind]),
                 name="framework_subject_kind_valid",
@@ -53,7 +49,7 @@ class ScoringMethod(models.TextChoices):
 
 
 def sort_key_for(code: str) -> str:
-    """"1.10.2" -> "0001.0010.0002" so that text order is code order."""
+    """ "1.10.2" -> "0001.0010.0002" so that text order is code order."""
     return ".".join(part.zfill(4) for part in code.split("."))
 
 

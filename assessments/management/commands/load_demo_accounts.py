@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-DEMO_PASSWORD = "parindex-demo"
+DEMO_PASSWORD = "parindex-demo"  # noqa: S105 - demo accounts only, documented in README
 
 
 class Command(BaseCommand):
@@ -9,7 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         User = get_user_model()
-        admin, created = User.objects.get_or_create(
+        admin, _created = User.objects.get_or_create(
             username="admin", defaults={"first_name": "Quản trị", "last_name": "hệ thống"}
         )
         admin.is_staff = admin.is_superuser = True
