@@ -2,11 +2,13 @@
 indented by level, and searchable by code and name."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import scoring
 from .decimals import format_index, format_score
+from .fields import ScoreFormField
 from .models import (
     Agency,
     Assessment,
@@ -55,6 +57,7 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.DecimalField: {"form_class": ScoreFormField}}
     list_display = ["indented_code", "indented_name", "max_score_display", "method", "framework"]
     list_display_links = ["indented_code"]
     list_filter = ["framework", "level", "method"]
@@ -88,8 +91,12 @@ class CriterionAdmin(admin.ModelAdmin):
         return format_score(obj.max_score)
 
 
+SCORE_FIELD_OVERRIDES = {models.DecimalField: {"form_class": ScoreFormField}}
+
+
 class ScoreInline(admin.TabularInline):
     model = Score
+    formfield_overrides = SCORE_FIELD_OVERRIDES
     extra = 0
     fields = [
         "criterion",
@@ -138,6 +145,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
 
 @admin.register(Score)
 class ScoreAdmin(SimpleHistoryAdmin):
+    formfield_overrides = SCORE_FIELD_OVERRIDES
     list_display = [
         "criterion_code",
         "criterion",

@@ -89,7 +89,9 @@ DEFAULT_SQLITE = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
         os.getenv("DATABASE_URL", DEFAULT_SQLITE),
-        conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
+        # Production keeps each worker's connection open for a minute (checked before reuse).
+        conn_max_age=envint("DB_CONN_MAX_AGE", "0" if DEBUG else "60"),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -125,6 +127,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# In development WhiteNoise serves straight from the app and project static folders.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 # Evidence files are private: never served from a public URL, only through a view
 # that checks permissions.
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "var" / "media"))
@@ -153,6 +158,23 @@ AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy every request comes from the proxy's address: with
+# TRUSTED_PROXY_COUNT=N (the number of trusted proxies in front of gunicorn) the client address
+# is the N-th entry from the right of X-Forwarded-For, the one the outermost trusted proxy
+# appended. 0 (the default) uses REMOTE_ADDR and ignores X-Forwarded-For, which a client can forge.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+
+
+def client_ip_address(request) -> str | None:
+    remote_addr = request.META.get("REMOTE_ADDR")
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if TRUSTED_PROXY_COUNT and len(forwarded) >= TRUSTED_PROXY_COUNT:
+        return forwarded[-TRUSTED_PROXY_COUNT]
+    return remote_addr
+
+
+AXES_CLIENT_IP_CALLABLE = client_ip_address
 
 # Content-Security-Policy (django-csp): no inline script anywhere; every script is a static
 # file. Inline style attributes are allowed (the Django admin uses them).
@@ -171,18 +193,62 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Sessions end after a working day (8 h) or when the browser closes, whichever is first.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(8 * 3600))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Production hardening (DEBUG=0). ParIndex runs behind a TLS-terminating reverse proxy
+# (nginx, a load balancer) that forwards to gunicorn on 127.0.0.1; see docs/operations.md.
+# Every value can be overridden from the environment; the defaults are the safe ones.
+_PRODUCTION = not DEBUG
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "1" if _PRODUCTION else "0")
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "1" if _PRODUCTION else "0")
+# Scripts read the CSRF token from the form's hidden input, never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "1" if _PRODUCTION else "0")
+# HSTS is only sent on HTTPS responses. One year by default in production; set
+# SECURE_HSTS_SECONDS=300 for a first deployment, raise it once HTTPS is known to work.
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000" if _PRODUCTION else "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "1")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "0")
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_HSTS_PRELOAD:
+    # Preloading (hstspreload.org) binds the whole registrable domain, usually the province's
+    # gov.vn domain, not just ParIndex: it is the domain owner's decision, off unless asked for.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+# SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto (header name): trust the proxy's header that
+# says the original request was HTTPS. Only set it when a proxy that overwrites that header
+# stands in front; gunicorn already honours it from 127.0.0.1 (forwarded_allow_ips).
+_proxy_ssl_header = os.getenv("SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Logs go to stderr (gunicorn and systemd/journald collect them), one line per record with
+# time, level and logger. Server errors (django.request) and refused hosts (django.security)
+# are always logged; django-axes logs every lockout at WARNING.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django.request": {"level": "ERROR" if DEBUG else "WARNING"},
+        "django.security": {"level": "WARNING"},
+        "axes": {"level": os.getenv("AXES_LOG_LEVEL", "WARNING")},
+    },
 }

@@ -1,0 +1,72 @@
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client_vi(client, reference_data):
+    user = get_user_model().objects.create_superuser("root", "root@example.com", "x-secret-9")
+    client.force_login(user)
+    return client
+
+
+def test_criteria_tree_in_code_order_indented_by_level(admin_client_vi):
+    response = admin_client_vi.get("/admin/assessments/criterion/")
+    assert response.status_code == 200
+    cells = re.findall(
+        r'<span style="padding-left:([\d.]+)em;[^"]*">([\d.]+)</span>', response.content.decode()
+    )
+    assert cells[:9] == [
+        ("0.0", "1"),
+        ("1.5", "1.1"),
+        ("1.5", "1.2"),
+        ("1.5", "1.3"),
+        ("3.0", "1.3.1"),
+        ("3.0", "1.3.2"),
+        ("1.5", "1.4"),
+        ("1.5", "1.5"),
+        ("1.5", "1.6"),
+    ]
+
+
+def test_criteria_searchable_by_code_and_name(admin_client_vi):
+    by_name = admin_client_vi.get("/admin/assessments/criterion/", {"q": "SIPAS"}).content.decode()
+    assert "Kết quả Chỉ số hài lòng (SIPAS)" in by_name
+    by_code = admin_client_vi.get("/admin/assessments/criterion/", {"q": "5.1.1"}).content.decode()
+    assert "Cập nhật, hoàn thiện quy định về vị trí việc làm" in by_code
+
+
+@pytest.mark.parametrize(
+    "model", ["subject", "agency", "framework", "criterion", "assessment", "score", "publishedresult"]
+)
+def test_every_model_has_a_vietnamese_admin(admin_client_vi, model):
+    response = admin_client_vi.get(f"/admin/assessments/{model}/")
+    assert response.status_code == 200
+    assert "Chọn" in response.content.decode() or "Thêm" in response.content.decode()
+
+
+def test_admin_change_of_a_score_is_recorded_as_admin(admin_client_vi, sample_assessment):
+    from assessments.models import Score
+
+    score = Score.objects.get(assessment=sample_assessment, criterion__code="1.1")
+    page = admin_client_vi.get(f"/admin/assessments/score/{score.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("version", "updated_by")}
+    data.update(
+        assessment=score.assessment_id,
+        criterion=score.criterion_id,
+        applicable="on",
+        self_score="1,5",
+        appraised_score="1,4",
+        appraisal_comment="Sửa qua trang quản trị",
+    )
+    data = {k: v for k, v in data.items() if k != "updated_at"}
+    response = admin_client_vi.post(f"/admin/assessments/score/{score.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    latest = score.history.first()
+    assert latest.change_source == "admin"
+    assert str(latest.appraised_score) == "1.4000"
