@@ -84,7 +84,7 @@ def scored_trees(draw):
 @given(scored_trees())
 def test_parents_equal_the_sum_of_their_children(tree):
     criteria, scores = tree
-    fields, by_code = scoring.build_tree(criteria, scores)
+    fields, _ = scoring.build_tree(criteria, scores)
     for node in (n for f in fields for n in f.walk()):
         if node.is_leaf:
             continue
