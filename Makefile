@@ -41,3 +41,10 @@ format: setup
 
 clean:
 	rm -rf $(VENV) var staticfiles db.sqlite3 .pytest_cache .ruff_cache
+
+# Production: DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL come from the environment
+# (docs/operations.md). gunicorn, 2 workers, on 127.0.0.1:$(PORT) behind the TLS proxy.
+serve: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	PORT=$(PORT) $(VENV)/bin/gunicorn --config parindex/gunicorn.conf.py --workers 2 --bind 127.0.0.1:$(PORT)

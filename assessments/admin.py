@@ -8,6 +8,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import scoring
 from .decimals import format_index, format_score
+from .exchange.admin_mixins import AnnexExportMixin, ExchangeImportMixin
+from .exchange.resources import AnnexResource, FieldSummaryResource, NationalResultsResource
 from .fields import ScoreFormField
 from .models import (
     Agency,
@@ -114,7 +116,9 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(SimpleHistoryAdmin):
+class AssessmentAdmin(AnnexExportMixin, SimpleHistoryAdmin):
+    """The assessment's page has an "Xuất phụ lục (Excel)" button (annex in the official layout)."""
+
     list_display = ["subject", "year_display", "phase", "is_locked", "index_display"]
     list_filter = ["phase", "is_locked", "framework__year"]
     search_fields = ["subject__name", "subject__code"]
@@ -144,7 +148,10 @@ class AssessmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Score)
-class ScoreAdmin(SimpleHistoryAdmin):
+class ScoreAdmin(ExchangeImportMixin, SimpleHistoryAdmin):
+    """Scores can be imported from the annex table: upload, preview, confirm (all or nothing)."""
+
+    resource_classes = [AnnexResource]
     formfield_overrides = SCORE_FIELD_OVERRIDES
     list_display = [
         "criterion_code",
@@ -174,7 +181,10 @@ class ScoreAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PublishedResult)
-class PublishedResultAdmin(SimpleHistoryAdmin):
+class PublishedResultAdmin(ExchangeImportMixin, SimpleHistoryAdmin):
+    """Published indices and ranks: the national results table or a subject's field summary."""
+
+    resource_classes = [NationalResultsResource, FieldSummaryResource]
     list_display = ["subject", "year", "field_code", "field_name", "index", "rank", "ranked_count"]
     list_filter = ["year", "field_code"]
     search_fields = ["subject__name", "subject__code", "field_name"]

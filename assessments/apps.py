@@ -6,4 +6,4 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Chỉ số cải cách hành chính"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import admin_accounts, signals  # noqa: F401

@@ -484,3 +484,103 @@ def published_gaps(result: Result, published: Mapping[str, PublishedResult]) -> 
         if abs(round_index(value) - pub.index) > PUBLISHED_TOLERANCE:
             gaps.append(PublishedGap(code, pub.index, round_index(value)))
     return gaps
+
+
+# --- read helpers for the entry pages -----------------------------------------------------
+
+
+def responsible_leaves(result: Result, agency_id: int) -> list[Node]:
+    """The leaves an agency answers for (its own or inherited from the nearest ancestor)."""
+    return [leaf for leaf in result.leaves() if any(a.pk == agency_id for a in leaf.responsible)]
+
+
+def subtotal(nodes: Iterable[Node]) -> Part:
+    """Self score and applicable max of a set of leaves (one agency's part of a field)."""
+    nodes = list(nodes)
+    score = _sum_present(n.self for n in nodes)
+    return Part(score if score is not None else ZERO, sum((n.applicable_max for n in nodes), ZERO))
+
+
+def lost_points(node: Node) -> bool:
+    """A self-assessed leaf whose appraised score is below its max: the agency may explain."""
+    score = node.score
+    return (
+        not node.is_survey
+        and node.applicable
+        and score is not None
+        and score.appraised_score is not None
+        and score.appraised_score < node.max
+    )
+
+
+# --- tables being imported, and ranks within a region (used by assessments.exchange) -------
+
+
+def roll_up_table(criteria: Iterable[Criterion], scores_by_code: Mapping[str, Score]):
+    """Roll up criteria and scores that are not saved yet (a table being imported).
+
+    Like build_tree, but scores are matched by code and agencies are not read, so it runs
+    on unsaved objects without a query. Returns (fields, by_code).
+    """
+    from .models import sort_key_for
+
+    by_code: dict[str, Node] = {}
+    fields: list[Node] = []
+    for criterion in sorted(criteria, key=lambda c: sort_key_for(c.code)):
+        node = Node(criterion=criterion, score=scores_by_code.get(criterion.code))
+        by_code[criterion.code] = node
+        parent_code = criterion.code.rpartition(".")[0]
+        if parent_code and parent_code in by_code:
+            by_code[parent_code].children.append(node)
+        else:
+            fields.append(node)
+    for f in fields:
+        _roll_up(f)
+    return fields, by_code
+
+
+@dataclass
+class RegionRank:
+    """ "thứ 02 trong khu vực Đông Nam Bộ (sau tỉnh Bà Rịa - Vũng Tàu)"."""
+
+    rank: int
+    count: int
+    region: str
+    ahead: list = field(default_factory=list)  # subjects ranked before, best first
+
+
+def region_rank(subject, year: int, field_code: str = "") -> RegionRank | None:
+    """The subject's rank among the units of its region, from stored national results.
+
+    The region's units are those of the same kind valid at the end of the year. None when
+    the subject has no region, or when any unit of the region has no published result.
+    Ranks follow the published national ranks; where some are missing, the indices
+    (competition ranking at 2 decimals).
+    """
+    import datetime
+
+    from .models import Subject
+
+    if not subject.region:
+        return None
+    peers = list(
+        Subject.objects.filter(kind=subject.kind, region=subject.region).valid_on(datetime.date(year, 12, 31))
+    )
+    if subject.pk not in {p.pk for p in peers}:
+        peers.append(subject)
+    published = {
+        p.subject_id: p
+        for p in PublishedResult.objects.filter(
+            subject__in=peers, year=year, field_code=field_code
+        ).select_related("subject")
+    }
+    if any(p.pk not in published for p in peers):
+        return None
+    if all(published[p.pk].rank is not None for p in peers):
+        key = {p.pk: published[p.pk].rank for p in peers}
+        ranks = {pk: 1 + sum(1 for other in key.values() if other < value) for pk, value in key.items()}
+    else:
+        ranks = rank({p.pk: published[p.pk].index for p in peers})
+    own = ranks[subject.pk]
+    ahead = sorted((p for p in peers if ranks[p.pk] < own), key=lambda p: (ranks[p.pk], p.name))
+    return RegionRank(rank=own, count=len(peers), region=subject.region, ahead=ahead)

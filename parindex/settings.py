@@ -158,6 +158,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_COOLOFF_MESSAGE = "Tài khoản tạm thời bị khóa vì nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau."
+AXES_PERMALOCK_MESSAGE = "Tài khoản bị khóa vì nhập sai mật khẩu nhiều lần. Vui lòng liên hệ Sở Nội vụ."
 # Behind a reverse proxy every request comes from the proxy's address: with
 # TRUSTED_PROXY_COUNT=N (the number of trusted proxies in front of gunicorn) the client address
 # is the N-th entry from the right of X-Forwarded-For, the one the outermost trusted proxy

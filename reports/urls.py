@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/", views.report_page, name="detail"),
+    path("<int:pk>/tai-ve.<str:fmt>", views.report_download, name="download"),
+    path("<int:pk>/sua/", views.report_edit, name="edit"),
+]

@@ -1,0 +1,377 @@
+"""Importing the per-criterion annex table, all or nothing: checked against the year's
+framework (or creating it from the table), parents against the sums of their children, the
+TỔNG ĐIỂM row at its own precision; leaf scores written with their history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from assessments import scoring
+from assessments.decimals import format_score
+from assessments.models import (
+    Assessment,
+    ChangeSource,
+    Criterion,
+    Framework,
+    Score,
+    ScoringMethod,
+    Subject,
+    sort_key_for,
+)
+
+from .annex_table import (  # noqa: F401 - re-exported: the annex's reading and import in one place
+    ANNEX_COLUMNS,
+    FIELD_LABELS,
+    AnnexRow,
+    AnnexTable,
+    choose_sheet,
+    normalise_code,
+    parse_annex,
+)
+from .problems import CHANGED, NEW, UNCHANGED, ImportOutcome, RowChange
+
+# --- checks -------------------------------------------------------------------------------
+
+
+def _check_structure(table: AnnexTable, outcome: ImportOutcome) -> dict[str, AnnexRow]:
+    """Duplicate and orphan codes. Returns the rows by code (first occurrence)."""
+    label = table.sheet
+    by_code: dict[str, AnnexRow] = {}
+    for row in table.rows:
+        first = by_code.get(row.code)
+        if first is not None:
+            outcome.error(f"mã tiêu chí trùng với dòng {first.row}", row.row, row.code, label)
+            continue
+        by_code[row.code] = row
+    for row in by_code.values():
+        parent = row.code.rpartition(".")[0]
+        if parent and parent not in by_code:
+            outcome.error(f"không có tiêu chí cha {parent} trong bảng", row.row, row.code, label)
+    return by_code
+
+
+def _leaf_codes(codes) -> set[str]:
+    parents = {code.rpartition(".")[0] for code in codes}
+    return {code for code in codes if code not in parents}
+
+
+@dataclass
+class Plan:
+    """What an import will do, worked out before anything is written."""
+
+    subject: Subject
+    year: int
+    framework: Framework | None
+    criteria: dict[str, Criterion]  # by code; unsaved when the framework is to be created
+    assessment: Assessment | None
+    leaves: list[AnnexRow]
+    values: dict[str, dict]  # leaf code -> new score values
+    existing: dict[str, Score] = field(default_factory=dict)
+
+
+def _framework_for(subject: Subject, year: int) -> Framework | None:
+    return Framework.objects.filter(year=year, subject_kind=subject.kind).first()
+
+
+def _check_against_framework(by_code, framework, outcome, label) -> dict[str, Criterion]:
+    criteria = {c.code: c for c in Criterion.objects.filter(framework=framework).order_by("sort_key")}
+    for code, row in by_code.items():
+        criterion = criteria.get(code)
+        if criterion is None:
+            outcome.error(
+                f"mã tiêu chí không có trong bộ tiêu chí năm {framework.year}", row.row, code, label
+            )
+        elif row.max is not None and row.max != criterion.max_score:
+            outcome.error(
+                f"điểm chuẩn {format_score(row.max)} khác bộ tiêu chí năm {framework.year} "
+                f"({format_score(criterion.max_score)})",
+                row.row,
+                code,
+                label,
+            )
+    for code, criterion in criteria.items():
+        if code not in by_code:
+            outcome.error(
+                f"Thiếu tiêu chí {code} ({criterion.name}) của bộ tiêu chí năm {framework.year}.",
+                code="",
+                sheet=label,
+            )
+    return criteria
+
+
+def _new_criteria(by_code, leaves, framework, outcome, label) -> dict[str, Criterion]:
+    criteria = {}
+    for code, row in by_code.items():
+        if not row.name:
+            outcome.error("thiếu tên tiêu chí (cần để tạo bộ tiêu chí mới)", row.row, code, label)
+        method = (
+            (row.survey_method or ScoringMethod.SELF_ASSESSED)
+            if code in leaves
+            else ScoringMethod.SELF_ASSESSED
+        )
+        criteria[code] = Criterion(
+            framework=framework,
+            code=code,
+            name=row.name,
+            max_score=row.max if row.max is not None else Decimal(0),
+            method=method,
+            level=code.count(".") + 1,
+            sort_key=sort_key_for(code),
+        )
+    return criteria
+
+
+def _leaf_values(row: AnnexRow, criterion: Criterion, outcome: ImportOutcome, label: str) -> dict:
+    # A framework made from this table has no max where the table's max was refused.
+    maximum = None if criterion.pk is None and "max" in row.invalid else criterion.max_score
+    self_score = row.self
+    if criterion.method != ScoringMethod.SELF_ASSESSED and self_score is not None:
+        if self_score == 0:
+            outcome.note(
+                "tiêu chí chấm qua điều tra xã hội học có điểm tự đánh giá 0: coi như không có "
+                "điểm tự đánh giá (không lưu)",
+                row.row,
+                row.code,
+                label,
+            )
+            self_score = None
+        else:
+            row.invalid.add("self")
+            outcome.error(
+                f"tiêu chí chấm qua điều tra xã hội học không có điểm tự đánh giá (đang ghi "
+                f"{format_score(self_score)})",
+                row.row,
+                row.code,
+                label,
+            )
+    for key, value in (("self", self_score), ("appraised", row.appraised)):
+        if value is not None and maximum is not None and value > maximum:
+            row.invalid.add(key)
+            outcome.error(
+                f"{FIELD_LABELS[key]} {format_score(value)} lớn hơn điểm chuẩn {format_score(maximum)}",
+                row.row,
+                row.code,
+                label,
+            )
+    return {"self_score": self_score, "appraised_score": row.appraised, "appraisal_comment": row.comment}
+
+
+def _check_sums(plan: Plan, by_code, outcome, label) -> list:
+    """Parents must equal the sums of their children; the TỔNG ĐIỂM row is compared at its precision."""
+    scores = {code: Score(applicable=True, **values) for code, values in plan.values.items()}
+    fields, nodes = scoring.roll_up_table(plan.criteria.values(), scores)
+    for code, node in nodes.items():
+        row = by_code.get(code)
+        if row is None or node.is_leaf:
+            continue
+        refused = set()
+        for leaf in node.leaves():
+            leaf_row = by_code.get(leaf.code)
+            if leaf_row is not None:
+                refused |= leaf_row.invalid
+        for key, computed in (("max", node.max), ("self", node.self), ("appraised", node.appraised)):
+            stated = getattr(row, key)
+            if stated is None or key in refused:
+                # A value refused below is reported once, on its own row.
+                continue
+            if computed is None:
+                computed = Decimal(0)
+            if stated != computed:
+                outcome.error(
+                    f"{FIELD_LABELS[key]} {format_score(stated)} khác tổng các tiêu chí con "
+                    f"({format_score(computed)})",
+                    row.row,
+                    code,
+                    label,
+                )
+    return fields
+
+
+def _check_total(total: AnnexRow, fields, outcome, label) -> None:
+    result = scoring.Result(framework=Framework(), fields=fields, by_code={})
+    computed = {"max": result.max, "self": result.self, "appraised": result.appraised}
+    for key in ("max", "self", "appraised"):
+        stated = getattr(total, key)
+        value = computed[key]
+        if stated is None or value is None:
+            continue
+        places = max(0, -stated.as_tuple().exponent)
+        if value.quantize(Decimal(1).scaleb(-places)) != stated.quantize(Decimal(1).scaleb(-places)):
+            outcome.note(
+                f"dòng TỔNG ĐIỂM ghi {FIELD_LABELS[key]} {format_score(stated)}, tổng tính từ các "
+                f"tiêu chí là {format_score(value)}: dùng số tính được",
+                total.row,
+                "TỔNG ĐIỂM",
+                label,
+            )
+
+
+def plan_import(table: AnnexTable, subject: Subject, year: int, outcome: ImportOutcome) -> Plan | None:
+    label = table.sheet
+    by_code = _check_structure(table, outcome)
+    leaves = _leaf_codes(by_code)
+    framework = _framework_for(subject, year)
+    if framework is not None:
+        criteria = _check_against_framework(by_code, framework, outcome, label)
+        leaves = {code for code in leaves if code in criteria}
+        # A leaf of the table that is a parent in the framework is reported as missing children.
+        framework_parents = {c.code.rpartition(".")[0] for c in criteria.values()}
+        leaves = {code for code in leaves if code not in framework_parents}
+    else:
+        framework = Framework(
+            year=year,
+            subject_kind=subject.kind,
+            name=f"Bộ Chỉ số cải cách hành chính năm {year}",
+            legal_basis="Tạo từ bảng phụ lục được nhập",
+        )
+        criteria = _new_criteria(by_code, leaves, framework, outcome, label)
+    assessment = None
+    if framework.pk is not None:
+        assessment = Assessment.objects.filter(subject=subject, framework=framework).first()
+    leaf_rows = [by_code[code] for code in sorted(leaves, key=sort_key_for)]
+    values = {row.code: _leaf_values(row, criteria[row.code], outcome, label) for row in leaf_rows}
+    plan = Plan(subject, year, framework, criteria, assessment, leaf_rows, values)
+    if all(code in criteria for code in by_code):
+        fields = _check_sums(plan, by_code, outcome, label)
+        if table.total is not None:
+            _check_total(table.total, fields, outcome, label)
+    if plan.assessment is not None:
+        plan.existing = {
+            s.criterion.code: s
+            for s in Score.objects.filter(assessment=plan.assessment).select_related("criterion")
+        }
+    return plan
+
+
+SCORE_FIELDS = [
+    ("self_score", "điểm tự đánh giá"),
+    ("appraised_score", "điểm thẩm định"),
+    ("appraisal_comment", "ý kiến thẩm định"),
+]
+
+
+def _same(old, new) -> bool:
+    if old in (None, "") or new in (None, ""):
+        return old in (None, "") and new in (None, "")
+    return old == new
+
+
+def _changes(plan: Plan) -> list[RowChange]:
+    changes = []
+    for row in plan.leaves:
+        new = plan.values[row.code]
+        old = plan.existing.get(row.code)
+        if old is None:
+            fields = [(label, None, new[name]) for name, label in SCORE_FIELDS if new[name] not in (None, "")]
+            changes.append(RowChange(row.row, row.code, NEW, fields=fields))
+            continue
+        fields = [
+            (label, getattr(old, name), new[name])
+            for name, label in SCORE_FIELDS
+            if not _same(getattr(old, name), new[name])
+        ]
+        changes.append(RowChange(row.row, row.code, CHANGED if fields else UNCHANGED, fields=fields))
+    return changes
+
+
+def _write(plan: Plan, changes: list[RowChange], outcome: ImportOutcome, user=None) -> None:
+    framework = plan.framework
+    if framework.pk is None:
+        framework.save()
+        saved: dict[str, Criterion] = {}
+        for code in sorted(plan.criteria, key=sort_key_for):
+            criterion = plan.criteria[code]
+            criterion.framework = framework
+            criterion.parent = saved.get(code.rpartition(".")[0])
+            criterion.save()
+            saved[code] = criterion
+        plan.criteria = saved
+    assessment = plan.assessment
+    if assessment is None:
+        assessment = Assessment(subject=plan.subject, framework=framework, phase=Assessment.Phase.APPRAISAL)
+        assessment._change_source = ChangeSource.IMPORT
+        assessment.save()
+        plan.assessment = assessment
+    now = timezone.now()
+    status = {c.code: c.status for c in changes}
+    created, updated = [], []
+    for row in plan.leaves:
+        values = plan.values[row.code]
+        if status[row.code] == NEW:
+            score = Score(assessment=assessment, criterion=plan.criteria[row.code], updated_by=user, **values)
+            created.append(score)
+        elif status[row.code] == CHANGED:
+            score = plan.existing[row.code]
+            for key, value in values.items():
+                setattr(score, key, value)
+            score.version += 1
+            score.updated_at = now
+            score.updated_by = user
+            updated.append(score)
+    history = {"custom_historical_attrs": {"change_source": ChangeSource.IMPORT}, "default_user": user}
+    if created:
+        bulk_create_with_history(created, Score, batch_size=500, **history)
+    if updated:
+        bulk_update_with_history(
+            updated,
+            Score,
+            ["self_score", "appraised_score", "appraisal_comment", "version", "updated_at", "updated_by"],
+            batch_size=500,
+            **history,
+        )
+
+
+def import_annex_table(
+    table: AnnexTable | None,
+    subject: Subject,
+    year: int,
+    *,
+    dry_run: bool = False,
+    user=None,
+    outcome: ImportOutcome | None = None,
+) -> ImportOutcome:
+    """Check a parsed annex against the year's framework (or create one from it) and store the
+    leaf scores of the subject's assessment: all or nothing, recorded in history."""
+    outcome = outcome if outcome is not None else ImportOutcome()
+    outcome.dry_run = dry_run
+    if table is None:
+        return outcome
+    with transaction.atomic():
+        plan = plan_import(table, subject, year, outcome)
+        if plan is None or outcome.errors:
+            return outcome
+        if plan.framework.pk is None:
+            outcome.actions.append(
+                f"Tạo bộ tiêu chí năm {year} từ bảng: {len(plan.criteria)} tiêu chí, "
+                f"{len(plan.leaves)} tiêu chí được chấm điểm."
+            )
+        if plan.assessment is None:
+            outcome.actions.append(f"Tạo đợt đánh giá năm {year} của {subject.name}.")
+        changes = _changes(plan)
+        outcome.changes.extend(changes)
+        if dry_run:
+            return outcome
+        _write(plan, changes, outcome, user=user)
+        outcome.written = True
+    return outcome
+
+
+def import_annex(
+    data: bytes, subject: Subject, year: int, *, filename: str = "", sheet: str | None = None, **kwargs
+) -> ImportOutcome:
+    """Read a file (bytes) and import its annex table. FileRefused when the file is unreadable."""
+    from .tables import read_tables
+
+    sheets = read_tables(data, filename)
+    outcome = ImportOutcome(dry_run=kwargs.get("dry_run", False))
+    chosen = choose_sheet(sheets, sheet, outcome)
+    if chosen is None:
+        return outcome
+    table = parse_annex(chosen, outcome, label=chosen.name if len(sheets) > 1 else "")
+    return import_annex_table(table, subject, year, outcome=outcome, **kwargs)

@@ -1,0 +1,242 @@
+"""Forms of the entry, appraisal and workflow pages. Every message is Vietnamese and sits
+beside the field it concerns; what the user typed is kept when a form is refused."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .decimals import NotANumber, format_score, parse_decimal, to_plain
+from .models import Assessment, Stage
+from .services import RowInput
+from .services.deadlines import format_deadline
+
+DATETIME_INPUT = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+
+
+class ScoreField(forms.CharField):
+    """A score typed as "0,9388" or "0.9388": at most 4 decimals, 0 ≤ value ≤ max."""
+
+    def __init__(self, *, maximum, **kwargs):
+        self.maximum = maximum
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if len(text) > 20:
+            raise forms.ValidationError("Quá dài: nhập một số, ví dụ 0,9388.")
+        try:
+            number = parse_decimal(text)
+        except NotANumber as exc:
+            raise forms.ValidationError(f"{exc}: nhập một số, ví dụ 0,9388 hoặc 0.9388.") from exc
+        if number is None:
+            return None
+        if number < 0:
+            raise forms.ValidationError("Điểm không được âm.")
+        if number > self.maximum:
+            raise forms.ValidationError(
+                f"Điểm {format_score(number)} lớn hơn điểm tối đa {format_score(self.maximum)}."
+            )
+        return number
+
+
+def conflict_message(score, names: dict[str, str]) -> str:
+    who = "người khác"
+    if score is not None and score.updated_by is not None:
+        who = score.updated_by.get_full_name() or score.updated_by.username
+    when = format_deadline(score.updated_at) if score is not None else ""
+    parts = []
+    for name, label in names.items():
+        value = getattr(score, name, None) if score is not None else None
+        if name.endswith("_score"):
+            value = format_score(value) or "(trống)"
+        else:
+            value = f"“{value}”" if value else "(trống)"
+        parts.append(f"{label}: {value}")
+    return (
+        f"{who} đã sửa tiêu chí này lúc {when}. Giá trị mới — " + "; ".join(parts) + ". "
+        "Giá trị bạn nhập vẫn được giữ; bấm Lưu lại để ghi đè."
+    )
+
+
+def score_widget(node, counted) -> forms.TextInput:
+    """A score box that the live preview (static/js/entry.js) adds into its field's
+    sub-total: `data-counted` is what the server counted for this leaf."""
+    return forms.TextInput(
+        attrs={
+            "inputmode": "decimal",
+            "autocomplete": "off",
+            "class": "score-input",
+            "data-field": node.code.split(".")[0],
+            "data-counted": to_plain(counted) or "0",
+            "data-max": to_plain(node.max),
+            "size": 8,
+        }
+    )
+
+
+class RowsForm(forms.Form):
+    """One group of fields per criterion: prefix + criterion id, plus the version."""
+
+    columns: dict[str, tuple[str, str]] = {}  # prefix -> (score field name, label)
+
+    def __init__(self, nodes, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nodes = {node.criterion.pk: node for node in nodes}
+        for cid, node in self.nodes.items():
+            score = node.score
+            self.fields[f"v_{cid}"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=score.version if score else 0, min_value=0, required=False
+            )
+            self.add_row_fields(cid, node, score)
+
+    def add_row_fields(self, cid, node, score):
+        raise NotImplementedError
+
+    def text_field(self, initial, label):
+        return forms.CharField(
+            label=label,
+            required=False,
+            strip=True,
+            initial=initial,
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+
+    def rows(self) -> dict[int, RowInput]:
+        result = {}
+        for cid in self.nodes:
+            if f"v_{cid}" not in self.data:
+                continue  # a row the form did not post is left as it is
+            values = {name: self.cleaned_data.get(f"{prefix}_{cid}") for prefix, name in self.names.items()}
+            for name in values:
+                if values[name] is None and not name.endswith("_score"):
+                    values[name] = ""
+            result[cid] = RowInput(version=self.cleaned_data.get(f"v_{cid}") or 0, values=values)
+        return result
+
+    def add_conflicts(self, conflicts: dict) -> None:
+        """Show the newer value beside each conflicting row and take its version, so that
+        saving again overwrites it on purpose."""
+        data = self.data.copy()
+        for cid, score in conflicts.items():
+            data[f"v_{cid}"] = str(score.version if score else 0)
+            first_prefix = next(iter(self.names))
+            self.add_error(f"{first_prefix}_{cid}", conflict_message(score, self.labels))
+        self.data = data
+
+
+class EntryForm(RowsForm):
+    """A department's own criteria: self score + explanation, or (explanation stage) its
+    answer to the council."""
+
+    def __init__(self, nodes, stage, *args, **kwargs):
+        self.stage = stage
+        if stage == Stage.EXPLANATION:
+            self.names = {"r": "response"}
+            self.labels = {"response": "giải trình"}
+        else:
+            self.names = {"s": "self_score", "e": "explanation"}
+            self.labels = {"self_score": "điểm tự đánh giá", "explanation": "giải trình"}
+        super().__init__(nodes, *args, **kwargs)
+
+    def add_row_fields(self, cid, node, score):
+        if self.stage == Stage.EXPLANATION:
+            self.fields[f"r_{cid}"] = self.text_field(score.response if score else "", "Giải trình")
+            return
+        self.fields[f"s_{cid}"] = ScoreField(
+            maximum=node.max,
+            label=f"Điểm tự đánh giá {node.code}",
+            initial=format_score(score.self_score) if score else "",
+            widget=score_widget(node, score.self_score if score else None),
+        )
+        self.fields[f"e_{cid}"] = self.text_field(score.explanation if score else "", "Giải trình")
+
+
+class AppraisalForm(RowsForm):
+    """The council's appraised score and comment, or the re-check score and comment."""
+
+    def __init__(self, nodes, phase, *args, **kwargs):
+        self.phase = phase
+        if phase == Assessment.Phase.RECHECK:
+            self.names = {"a": "rechecked_score", "c": "recheck_comment"}
+            self.labels = {"rechecked_score": "điểm phúc tra", "recheck_comment": "ý kiến phúc tra"}
+        else:
+            self.names = {"a": "appraised_score", "c": "appraisal_comment"}
+            self.labels = {"appraised_score": "điểm thẩm định", "appraisal_comment": "ý kiến thẩm định"}
+        super().__init__(nodes, *args, **kwargs)
+
+    def add_row_fields(self, cid, node, score):
+        score_name, comment_name = self.names["a"], self.names["c"]
+        value = getattr(score, score_name) if score else None
+        self.fields[f"a_{cid}"] = ScoreField(
+            maximum=node.max,
+            label=f"Điểm {node.code}",
+            initial=format_score(value),
+            widget=score_widget(node, node.appraised if node.applicable else None),
+        )
+        self.fields[f"c_{cid}"] = self.text_field(getattr(score, comment_name) if score else "", "Ý kiến")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Phải ghi lý do."},
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label="Ý kiến khi trả lại",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Phải ghi ý kiến khi trả lại."},
+    )
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATETIME_INPUT)
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = "Ngày giờ không hợp lệ (ví dụ 31/03/2025 17:00)."
+        self.error_messages["required"] = "Nhập ngày giờ."
+
+
+class ExtendForm(forms.Form):
+    stage = forms.ChoiceField(label="Bước", choices=Stage.choices, initial=Stage.SELF_ASSESSMENT)
+    agency = forms.TypedChoiceField(label="Cơ quan", required=False, coerce=int, empty_value=None)
+    criterion = forms.CharField(label="hoặc mã tiêu chí", required=False, max_length=30)
+    until = LocalDateTimeField(label="Gia hạn đến")
+    reason = forms.CharField(
+        label="Lý do",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Phải ghi lý do gia hạn."},
+    )
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", "— chọn cơ quan —")] + [(a.pk, a.name) for a in agencies]
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("agency")) == bool((data.get("criterion") or "").strip()):
+            raise forms.ValidationError("Chọn một cơ quan, hoặc ghi mã một tiêu chí (không cả hai).")
+        return data
+
+
+class PhaseForm(forms.Form):
+    phase = forms.ChoiceField(label="Giai đoạn", choices=Assessment.Phase.choices)
+    self_assessment_deadline = LocalDateTimeField(label="Hạn tự đánh giá", required=False)
+    explanation_deadline = LocalDateTimeField(label="Hạn giải trình", required=False)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label="Tài liệu kiểm chứng",
+        error_messages={"required": "Chọn một tệp để tải lên.", "empty": "Tệp rỗng."},
+    )

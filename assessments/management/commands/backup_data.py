@@ -1,0 +1,289 @@
+"""Back up everything ParIndex keeps: the database and the evidence files, in one archive.
+
+    python manage.py backup_data [-o PATH.tar.gz] [--format auto|json|pgdump]
+
+The archive (a .tar.gz) holds:
+- ``manifest.json``: when, from which database, how many rows per table, and the size and
+  SHA-256 of every stored file, so that ``restore_data`` can check it restored everything;
+- ``database.pgdump`` (PostgreSQL, ``pg_dump -Fc``) or ``database.json`` (SQLite, or
+  ``--format json`` anywhere: ``dumpdata`` with natural keys, portable between databases);
+- ``media/``: every file under MEDIA_ROOT (evidence files).
+
+The rows are counted in the same database snapshot the dump is taken from (PostgreSQL:
+an exported snapshot handed to ``pg_dump --snapshot``; SQLite: one read transaction).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers import json as json_serializer
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+ARCHIVE_VERSION = 1
+MANIFEST = "manifest.json"
+MEDIA_PREFIX = "media/"
+JSON_DUMP = "database.json"
+PG_DUMP = "database.pgdump"
+
+# Left out of a dumpdata archive: rebuilt by `migrate` (content types, permissions),
+# short-lived (sessions) or a cache rebuilt on demand (rendered report files).
+JSON_EXCLUDED = {
+    "contenttypes.contenttype",
+    "auth.permission",
+    "sessions.session",
+    "reports.renderedreport",
+}
+
+
+class BackupError(CommandError):
+    pass
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's JSON encoder cuts datetimes and times to milliseconds; a backup keeps the
+    microseconds (loaddata's JSON reader parses them)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+class Serializer(json_serializer.Serializer):
+    """The ``dumpdata`` format of the archive: Django's JSON, datetimes to the microsecond.
+    Registered as EXACT_JSON from this module; the file it writes is ordinary Django JSON."""
+
+    def _init_options(self):
+        super()._init_options()
+        self.json_kwargs["cls"] = ExactJSONEncoder
+
+
+Deserializer = json_serializer.Deserializer
+EXACT_JSON = "parindex-json"
+
+
+def model_label(model) -> str:
+    return model._meta.label_lower
+
+
+def stored_models(using: str = DEFAULT_DB_ALIAS) -> list:
+    """Every model with a table in the database, m2m tables included (a model whose
+    migration is not applied yet has no table and no rows)."""
+    tables = set(connections[using].introspection.table_names())
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if not model._meta.proxy and model._meta.managed and model._meta.db_table in tables
+    ]
+
+
+def backed_up_models(db_format: str, using: str = DEFAULT_DB_ALIAS) -> list:
+    """The models whose rows the archive carries."""
+    excluded = JSON_EXCLUDED if db_format == "json" else set()
+    result = []
+    for model in stored_models(using):
+        meta = model._meta
+        if model_label(model) in excluded:
+            continue
+        if meta.auto_created and model_label(meta.auto_created) in excluded:
+            continue
+        result.append(model)
+    return sorted(result, key=model_label)
+
+
+def row_counts(db_format: str, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
+    return {model_label(m): m._base_manager.using(using).count() for m in backed_up_models(db_format, using)}
+
+
+def json_exclusions(using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Labels for dumpdata --exclude: the excluded models, and models without a table."""
+    stored = {model_label(m) for m in stored_models(using)}
+    labels = {model_label(m) for m in apps.get_models()}
+    return sorted((JSON_EXCLUDED & labels) | (labels - stored))
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def media_files(root: Path) -> list[tuple[str, Path]]:
+    """(path relative to MEDIA_ROOT with / separators, absolute path), sorted."""
+    if not root.is_dir():
+        return []
+    found = []
+    for directory, _dirs, files in os.walk(root):
+        for name in files:
+            path = Path(directory) / name
+            if path.is_file() and not path.is_symlink():
+                found.append((path.relative_to(root).as_posix(), path))
+    return sorted(found)
+
+
+def pg_connection_args(using: str = DEFAULT_DB_ALIAS) -> tuple[list[str], dict[str, str]]:
+    """Command-line arguments and environment for pg_dump/pg_restore from DATABASES."""
+    db = connections[using].settings_dict
+    args = []
+    if db.get("HOST"):
+        args += ["--host", str(db["HOST"])]
+    if db.get("PORT"):
+        args += ["--port", str(db["PORT"])]
+    if db.get("USER"):
+        args += ["--username", str(db["USER"])]
+    env = dict(os.environ)
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = str(db["PASSWORD"])
+    args += ["--dbname", str(db["NAME"])]
+    return args, env
+
+
+def pg_tool(name: str) -> str:
+    path = shutil.which(name)
+    if not path:
+        raise BackupError(
+            f"Không tìm thấy chương trình {name} (gói postgresql-client). "
+            "Hãy cài nó, hoặc dùng --format json."
+        )
+    return path
+
+
+def run_pg_tool(command: list[str], env: dict[str, str]) -> None:
+    # The command is pg_dump/pg_restore found on PATH, with arguments from DATABASES.
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    if completed.returncode != 0:
+        tool = Path(command[0]).name
+        raise BackupError(f"{tool} thất bại ({completed.returncode}): {completed.stderr.strip()}")
+
+
+def default_output() -> Path:
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path(settings.BASE_DIR) / "var" / "backups" / f"parindex-{stamp}.tar.gz"
+
+
+class Command(BaseCommand):
+    help = "Sao lưu toàn bộ dữ liệu (cơ sở dữ liệu và tài liệu kiểm chứng) vào một tệp .tar.gz."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "-o", "--output", help="Tệp sao lưu sẽ tạo (mặc định var/backups/parindex-<ngày giờ>.tar.gz)."
+        )
+        parser.add_argument(
+            "--format",
+            choices=["auto", "json", "pgdump"],
+            default="auto",
+            help="pgdump (PostgreSQL, mặc định khi dùng PostgreSQL) hoặc json (dumpdata, mọi cơ sở dữ liệu).",
+        )
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="Bí danh cơ sở dữ liệu.")
+
+    def handle(self, *args, **options):
+        using = options["database"]
+        vendor = connections[using].vendor
+        db_format = options["format"]
+        if db_format == "auto":
+            db_format = "pgdump" if vendor == "postgresql" else "json"
+        if db_format == "pgdump" and vendor != "postgresql":
+            raise BackupError("Định dạng pgdump chỉ dùng được với PostgreSQL; hãy dùng --format json.")
+        output = Path(options["output"]) if options["output"] else default_output()
+        output.parent.mkdir(parents=True, exist_ok=True)
+
+        with tempfile.TemporaryDirectory(prefix="parindex-backup-") as work:
+            work_dir = Path(work)
+            if db_format == "pgdump":
+                dump_name = PG_DUMP
+                counts = self.dump_postgresql(work_dir / dump_name, using)
+            else:
+                dump_name = JSON_DUMP
+                counts = self.dump_json(work_dir / dump_name, using)
+            media_root = Path(settings.MEDIA_ROOT)
+            files = media_files(media_root)
+            manifest = {
+                "archive_version": ARCHIVE_VERSION,
+                "application": "parindex",
+                "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+                "database": {"vendor": vendor, "format": db_format, "file": dump_name},
+                "row_counts": counts,
+                "media": [
+                    {"path": relative, "size": path.stat().st_size, "sha256": sha256_of(path)}
+                    for relative, path in files
+                ],
+            }
+            partial = output.with_name(output.name + ".part")
+            with tarfile.open(partial, "w:gz") as archive:
+                data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+                info = tarfile.TarInfo(MANIFEST)
+                info.size = len(data)
+                info.mtime = int(datetime.datetime.now().timestamp())
+                archive.addfile(info, io.BytesIO(data))
+                archive.add(work_dir / dump_name, arcname=dump_name)
+                for relative, path in files:
+                    archive.add(path, arcname=MEDIA_PREFIX + relative)
+            partial.replace(output)
+
+        total_rows = sum(counts.values())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã sao lưu vào {output}: {total_rows} dòng dữ liệu ({db_format}), "
+                f"{len(files)} tệp đính kèm, {output.stat().st_size:,} byte."
+            )
+        )
+        return None
+
+    def dump_json(self, path: Path, using: str) -> dict[str, int]:
+        connection = connections[using]
+        outermost = not connection.in_atomic_block
+        with transaction.atomic(using=using):
+            if connection.vendor == "postgresql" and outermost:
+                # One snapshot for the counts and every table's rows.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            counts = row_counts("json", using)
+            if EXACT_JSON not in serializers.get_serializer_formats():
+                serializers.register_serializer(EXACT_JSON, __name__)
+            call_command(
+                "dumpdata",
+                database=using,
+                natural_foreign=True,
+                use_base_manager=True,
+                exclude=json_exclusions(using),
+                output=str(path),
+                format=EXACT_JSON,
+                verbosity=0,
+            )
+        return counts
+
+    def dump_postgresql(self, path: Path, using: str) -> dict[str, int]:
+        pg_dump = pg_tool("pg_dump")
+        connection_args, env = pg_connection_args(using)
+        command = [pg_dump, "--format=custom", "--no-owner", "--no-privileges", "--file", str(path)]
+        connection = connections[using]
+        if connection.in_atomic_block:
+            # Inside a caller's transaction (tests): pg_dump cannot share its snapshot.
+            counts = row_counts("pgdump", using)
+            run_pg_tool([*command, *connection_args], env)
+            return counts
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+            counts = row_counts("pgdump", using)
+            run_pg_tool([*command, "--snapshot", snapshot, *connection_args], env)
+        return counts

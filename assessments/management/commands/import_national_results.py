@@ -1,0 +1,37 @@
+from django.core.management.base import BaseCommand
+
+from assessments.exchange.cli import read_file, refused, report
+from assessments.exchange.problems import FileRefused
+from assessments.exchange.published import find_national_header, import_national_sheet
+from assessments.exchange.tables import read_tables
+from assessments.models import SubjectKind
+
+
+class Command(BaseCommand):
+    help = (
+        "Nhập bảng kết quả Chỉ số CCHC toàn quốc của một năm: chỉ số, thứ hạng của mọi tỉnh, "
+        "thành phố (và chỉ số từng lĩnh vực nếu có)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="Tệp .xlsx, .csv hoặc .tsv")
+        parser.add_argument("--year", required=True, type=int, help="Năm đánh giá, ví dụ 2023")
+        parser.add_argument(
+            "--kind",
+            default=SubjectKind.PROVINCE,
+            choices=[k.value for k in SubjectKind],
+            help="Loại đối tượng (mặc định: tỉnh, thành phố)",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ cho biết sẽ thay đổi gì, không ghi")
+
+    def handle(self, *args, **options):
+        data = read_file(options["path"])
+        try:
+            sheets = read_tables(data, options["path"])
+        except FileRefused as exc:
+            raise refused(exc) from exc
+        sheet = next((s for s in sheets if find_national_header(s) is not None), sheets[0])
+        outcome = import_national_sheet(
+            sheet, options["year"], kind=options["kind"], dry_run=options["dry_run"]
+        )
+        report(self, outcome, verbose_changes=options["dry_run"])

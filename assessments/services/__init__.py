@@ -1,0 +1,42 @@
+"""Every write of the self-assessment workflow is a service function here: atomic, raising
+DomainError with a Vietnamese message, leaving a history entry."""
+
+from .deadlines import Deadlines, PartState, deadlines_for, format_deadline, is_passed, part_state, stage_of
+from .entry import return_part, save_part, submit_part, writable_leaves
+from .errors import ConflictError, DomainError
+from .evidence import add_evidence, delete_evidence, detect_type
+from .reminders import due_for_user, open_parts, send_reminders
+from .rows import RowInput
+from .setup import copy_framework, open_assessment
+from .workflow import agencies_of, extend_deadline, lock, save_appraisal, set_phase, unlock
+
+__all__ = [
+    "ConflictError",
+    "Deadlines",
+    "DomainError",
+    "PartState",
+    "RowInput",
+    "add_evidence",
+    "agencies_of",
+    "copy_framework",
+    "deadlines_for",
+    "delete_evidence",
+    "detect_type",
+    "due_for_user",
+    "extend_deadline",
+    "format_deadline",
+    "is_passed",
+    "lock",
+    "open_assessment",
+    "open_parts",
+    "part_state",
+    "return_part",
+    "save_appraisal",
+    "save_part",
+    "send_reminders",
+    "set_phase",
+    "stage_of",
+    "submit_part",
+    "unlock",
+    "writable_leaves",
+]

@@ -1,0 +1,166 @@
+"""A department's part: save a draft, submit it ("Gửi", frozen as it stood), have it
+returned by Sở Nội vụ with a comment."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from .. import scoring
+from ..models import (
+    Assessment,
+    ChangeSource,
+    Stage,
+    Submission,
+    SubmittedAnswer,
+    WorkflowEvent,
+)
+from .deadlines import format_deadline, part_state
+from .errors import DomainError
+from .rows import RowInput, apply_rows, check_score
+
+STAGE_FIELDS = {
+    Stage.SELF_ASSESSMENT: ("self_score", "explanation"),
+    Stage.EXPLANATION: ("response",),
+}
+
+
+def _locked_assessment(assessment: Assessment) -> Assessment:
+    return Assessment.objects.select_for_update().select_related("subject", "framework").get(pk=assessment.pk)
+
+
+def writable_leaves(result, state, agency_id: int) -> dict[int, scoring.Node]:
+    """The agency's leaves that the current stage lets it write (deadline aside)."""
+    leaves = {}
+    for node in scoring.responsible_leaves(result, agency_id):
+        self_stage = state.stage == Stage.SELF_ASSESSMENT and not node.is_survey
+        explanation_stage = state.stage == Stage.EXPLANATION and scoring.lost_points(node)
+        if self_stage or explanation_stage:
+            leaves[node.criterion.pk] = node
+    return leaves
+
+
+def save_part(
+    *, user, assessment, agency, rows: dict[int, RowInput], source=ChangeSource.FORM, now=None
+) -> list:
+    """Save an agency's draft: only its own criteria, only the current stage's fields,
+    only while the part is open. Returns the scores written."""
+    with transaction.atomic():
+        assessment = _locked_assessment(assessment)
+        state = part_state(assessment, agency.pk, now=now, for_update=True)
+        if state.closed_reason:
+            raise DomainError(state.closed_reason)
+        result = scoring.compute(assessment)
+        leaves = writable_leaves(result, state, agency.pk)
+        allowed = set(STAGE_FIELDS[state.stage])
+        for criterion_id, row in rows.items():
+            node = leaves.get(criterion_id)
+            if node is None:
+                raise DomainError("Tiêu chí này không thuộc phần việc của cơ quan trong bước hiện tại.")
+            extra = set(row.values) - allowed
+            if extra:
+                raise DomainError(f"{node.code}: không được sửa {', '.join(sorted(extra))} ở bước này.")
+            if not state.can_write_criterion(criterion_id):
+                deadline = state.deadlines.for_criterion(agency.pk, criterion_id)
+                raise DomainError(f"{node.code}: đã quá hạn ({format_deadline(deadline)}).")
+            check_score(row.values.get("self_score"), node.max, "điểm tự đánh giá", node.code)
+        return apply_rows(user=user, assessment=assessment, rows=rows, source=source)
+
+
+def submit_part(*, user, assessment, agency, now=None) -> Submission:
+    """Send the agency's part. Its answers are copied as they stand (with the criterion's
+    code, name and max) and the part becomes read-only until it is returned."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        assessment = _locked_assessment(assessment)
+        state = part_state(assessment, agency.pk, now=now, for_update=True)
+        if state.closed_reason:
+            raise DomainError(state.closed_reason)
+        if not state.can_submit:
+            raise DomainError(
+                f"Đã quá hạn ({format_deadline(state.deadline)}): cần Sở Nội vụ gia hạn trước khi gửi."
+            )
+        result = scoring.compute(assessment)
+        leaves = writable_leaves(result, state, agency.pk)
+        if not leaves:
+            raise DomainError("Cơ quan không có tiêu chí nào phải trả lời ở bước này.")
+        if state.stage == Stage.SELF_ASSESSMENT:
+            missing = [n.code for n in leaves.values() if n.applicable and n.self is None]
+            if missing:
+                raise DomainError(
+                    f"Còn {len(missing)} tiêu chí chưa có điểm tự đánh giá: {', '.join(missing[:10])}"
+                    + ("…" if len(missing) > 10 else "")
+                )
+        submission = state.submission or Submission(assessment=assessment, agency=agency, stage=state.stage)
+        submission.status = Submission.Status.SUBMITTED
+        submission.submitted_at = now
+        submission.submitted_by = user
+        submission._change_source = ChangeSource.FORM
+        submission._history_user = user
+        submission._change_reason = "Gửi"
+        submission.save()
+        answers = []
+        for node in leaves.values():
+            score = node.score
+            answers.append(
+                SubmittedAnswer(
+                    submission=submission,
+                    submitted_at=now,
+                    criterion=node.criterion,
+                    criterion_code=node.code,
+                    criterion_name=node.name,
+                    max_score=node.max,
+                    applicable=node.applicable,
+                    self_score=score.self_score if score else None,
+                    explanation=score.explanation if score else "",
+                    response=score.response if score else "",
+                    score_version=score.version if score else 0,
+                )
+            )
+        SubmittedAnswer.objects.bulk_create(answers)
+        WorkflowEvent.objects.create(
+            assessment=assessment,
+            action=WorkflowEvent.Action.SUBMIT,
+            stage=state.stage,
+            agency=agency,
+            user=user,
+            detail=f"{len(answers)} tiêu chí",
+        )
+        return submission
+
+
+def return_part(*, user, assessment, agency, comment: str, stage: str | None = None, now=None) -> Submission:
+    """Send a submitted part back (reopen it), with a written comment kept in the history."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError("Phải ghi ý kiến (lý do) khi trả lại.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        assessment = _locked_assessment(assessment)
+        if assessment.is_locked:
+            raise DomainError("Đợt đánh giá đã khóa: mở khóa trước khi trả lại.")
+        stage = stage or part_state(assessment, agency.pk).stage or Stage.SELF_ASSESSMENT
+        submission = (
+            Submission.objects.select_for_update()
+            .filter(assessment=assessment, agency=agency, stage=stage)
+            .first()
+        )
+        if submission is None or not submission.is_submitted:
+            raise DomainError(f"{agency.name} chưa gửi phần việc này nên không có gì để trả lại.")
+        submission.status = Submission.Status.RETURNED
+        submission.returned_at = now
+        submission.returned_by = user
+        submission.return_comment = comment
+        submission._change_source = ChangeSource.FORM
+        submission._history_user = user
+        submission._change_reason = comment
+        submission.save()
+        WorkflowEvent.objects.create(
+            assessment=assessment,
+            action=WorkflowEvent.Action.RETURN,
+            stage=stage,
+            agency=agency,
+            user=user,
+            reason=comment,
+        )
+        return submission

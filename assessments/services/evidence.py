@@ -1,0 +1,185 @@
+"""Evidence files: type checked by content (never by name), at most 20 MB, stored under a
+generated name in the private MEDIA_ROOT."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from .. import scoring
+from ..models import Evidence, WorkflowEvent
+from .deadlines import part_state
+from .entry import writable_leaves
+from .errors import DomainError
+
+MAX_BYTES = 20 * 1024 * 1024
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def max_bytes() -> int:
+    return getattr(settings, "EVIDENCE_MAX_BYTES", MAX_BYTES)
+
+
+@dataclass(frozen=True)
+class FileType:
+    kind: str
+    extension: str
+    content_type: str
+
+
+PDF = FileType(Evidence.Kind.PDF, "pdf", "application/pdf")
+PNG = FileType(Evidence.Kind.IMAGE, "png", "image/png")
+JPEG = FileType(Evidence.Kind.IMAGE, "jpg", "image/jpeg")
+GIF = FileType(Evidence.Kind.IMAGE, "gif", "image/gif")
+WEBP = FileType(Evidence.Kind.IMAGE, "webp", "image/webp")
+DOCX = FileType(
+    Evidence.Kind.WORD, "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+)
+XLSX = FileType(
+    Evidence.Kind.EXCEL, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+DOC = FileType(Evidence.Kind.WORD, "doc", "application/msword")
+XLS = FileType(Evidence.Kind.EXCEL, "xls", "application/vnd.ms-excel")
+
+REFUSED = "Chỉ nhận tệp PDF, Word (.doc, .docx), Excel (.xls, .xlsx) hoặc ảnh (PNG, JPEG, GIF, WebP)."
+
+
+def _ole2_type(upload) -> FileType | None:
+    """Old Word / Excel files are OLE2 compound documents: tell them apart by the stream
+    names in the directory (UTF-16 "WordDocument" / "Workbook" / "Book")."""
+    upload.seek(0)
+    head = upload.read(512 * 1024)
+    if "WordDocument".encode("utf-16-le") in head:
+        return DOC
+    if "Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") in head:
+        return XLS
+    return None
+
+
+def _zip_type(upload) -> FileType | None:
+    """.docx / .xlsx are zip packages: check the structure, not the name."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as package:
+            names = set(package.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        return DOCX
+    if "xl/workbook.xml" in names:
+        return XLSX
+    return None
+
+
+def detect_type(upload) -> FileType:
+    """The file's type from its bytes. Raises DomainError for anything else."""
+    upload.seek(0)
+    head = upload.read(16)
+    found: FileType | None = None
+    if head.startswith(b"%PDF-"):
+        found = PDF
+    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
+        found = PNG
+    elif head.startswith(b"\xff\xd8\xff"):
+        found = JPEG
+    elif head.startswith((b"GIF87a", b"GIF89a")):
+        found = GIF
+    elif head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        found = WEBP
+    elif head.startswith(b"PK\x03\x04"):
+        found = _zip_type(upload)
+    elif head.startswith(OLE2):
+        found = _ole2_type(upload)
+    upload.seek(0)
+    if found is None:
+        raise DomainError(REFUSED)
+    return found
+
+
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(1024 * 1024), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _clean_name(name: str) -> str:
+    name = (name or "tai-lieu").replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in name if ch.isprintable())[:200] or "tai-lieu"
+
+
+def check_can_attach(assessment, agency, criterion_id: int) -> None:
+    """Evidence follows the self score: only while the agency may write that criterion."""
+    state = part_state(assessment, agency.pk)
+    if state.closed_reason:
+        raise DomainError(state.closed_reason)
+    result = scoring.compute(assessment)
+    if criterion_id not in writable_leaves(result, state, agency.pk):
+        raise DomainError("Tiêu chí này không thuộc phần việc của cơ quan trong bước hiện tại.")
+    if not state.can_write_criterion(criterion_id):
+        raise DomainError("Đã quá hạn: không tải thêm tài liệu được.")
+
+
+def add_evidence(*, user, assessment, agency, criterion, upload) -> Evidence:
+    if upload is None:
+        raise DomainError("Chọn một tệp để tải lên.")
+    if upload.size > max_bytes():
+        limit = max_bytes() // (1024 * 1024)
+        raise DomainError(f"Tệp lớn hơn {limit} MB: hãy nén hoặc tách nhỏ tệp.")
+    if upload.size == 0:
+        raise DomainError("Tệp rỗng.")
+    file_type = detect_type(upload)
+    with transaction.atomic():
+        check_can_attach(assessment, agency, criterion.pk)
+        evidence = Evidence(
+            assessment=assessment,
+            criterion=criterion,
+            agency=agency,
+            original_name=_clean_name(upload.name),
+            kind=file_type.kind,
+            extension=file_type.extension,
+            content_type=file_type.content_type,
+            size=upload.size,
+            sha256=_sha256(upload),
+            uploaded_by=user,
+        )
+        evidence.file.save("upload", upload, save=False)
+        stored = evidence.file.name
+        try:
+            evidence.save()
+        except Exception:
+            evidence.file.storage.delete(stored)
+            raise
+        WorkflowEvent.objects.create(
+            assessment=assessment,
+            action=WorkflowEvent.Action.EVIDENCE_ADD,
+            agency=agency,
+            criterion=criterion,
+            user=user,
+            detail=evidence.original_name[:300],
+        )
+        return evidence
+
+
+def delete_evidence(*, user, evidence: Evidence, agency) -> None:
+    with transaction.atomic():
+        check_can_attach(evidence.assessment, agency, evidence.criterion_id)
+        name = evidence.file.name
+        WorkflowEvent.objects.create(
+            assessment=evidence.assessment,
+            action=WorkflowEvent.Action.EVIDENCE_DELETE,
+            agency=agency,
+            criterion=evidence.criterion,
+            user=user,
+            detail=evidence.original_name[:300],
+        )
+        evidence.delete()
+        transaction.on_commit(lambda: evidence.file.storage.delete(name))

@@ -1,0 +1,115 @@
+"""Writing score rows with optimistic locking: a row is written only if it still has the
+version the page was opened with; otherwise the save is refused (nothing is written) and
+the newer value is reported. A row the user did not touch is never a conflict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from ..decimals import format_score
+from ..models import Score
+from .errors import ConflictError, DomainError
+
+EMPTY = {
+    "self_score": None,
+    "appraised_score": None,
+    "rechecked_score": None,
+    "explanation": "",
+    "response": "",
+    "appraisal_comment": "",
+    "recheck_comment": "",
+}
+SCORE_FIELDS = ("self_score", "appraised_score", "rechecked_score")
+
+
+@dataclass
+class RowInput:
+    """What a form posted for one criterion: the version it was opened at and the values."""
+
+    version: int
+    values: dict = field(default_factory=dict)
+
+
+def _normalise(name: str, value):
+    if name in SCORE_FIELDS:
+        return None if value is None else Decimal(value).normalize()
+    return (value or "").replace("\r\n", "\n").strip()
+
+
+def same_values(a: dict, b: dict) -> bool:
+    return all(_normalise(name, a.get(name)) == _normalise(name, b.get(name)) for name in b)
+
+
+def values_of(score: Score | None, names) -> dict:
+    return {name: (getattr(score, name) if score is not None else EMPTY[name]) for name in names}
+
+
+def _values_at_version(score: Score | None, version: int, names) -> dict | None:
+    """The values a row had at a given version (from its history), None if unknown."""
+    if version == 0:
+        return {name: EMPTY[name] for name in names}
+    if score is None:
+        return None
+    record = score.history.filter(version=version).order_by("-history_date", "-history_id").first()
+    return values_of(record, names) if record is not None else None
+
+
+def check_score(value, maximum: Decimal, label: str, code: str) -> None:
+    if value is None:
+        return
+    if value < 0:
+        raise DomainError(f"{code}: {label} không được âm.")
+    if value > maximum:
+        raise DomainError(
+            f"{code}: {label} {format_score(value)} lớn hơn điểm tối đa {format_score(maximum)}."
+        )
+
+
+def apply_rows(*, user, assessment, rows: dict[int, RowInput], source: str, reason: str = "") -> list[Score]:
+    """Write the rows that changed, in the caller's transaction. Raises ConflictError (and
+    writes nothing) when a changed row was saved by someone else since it was read."""
+    current = {
+        s.criterion_id: s
+        for s in Score.objects.select_for_update().filter(assessment=assessment, criterion_id__in=list(rows))
+    }
+    conflicts: dict[int, Score] = {}
+    changes = []
+    for criterion_id, row in rows.items():
+        score = current.get(criterion_id)
+        if same_values(values_of(score, row.values), row.values):
+            continue
+        current_version = score.version if score is not None else 0
+        if row.version != current_version:
+            base = _values_at_version(score, row.version, row.values)
+            if base is not None and same_values(base, row.values):
+                continue  # the user left this row as it was: keep the newer value
+            conflicts[criterion_id] = score
+            continue
+        changes.append((criterion_id, score, row))
+    if conflicts:
+        raise ConflictError(conflicts)
+    saved = []
+    for criterion_id, score, row in changes:
+        if score is None:
+            score = Score(assessment=assessment, criterion_id=criterion_id, version=0)
+        for name, value in row.values.items():
+            setattr(score, name, _normalise(name, value) if name not in SCORE_FIELDS else value)
+        score.version += 1
+        score.updated_by = user
+        score._change_source = source
+        score._history_user = user
+        if reason:
+            score._change_reason = reason
+        try:
+            with transaction.atomic():
+                score.save()
+        except IntegrityError as exc:
+            # Two first saves of the same criterion at once: the other one won.
+            raise DomainError(
+                "Người khác vừa lưu cùng tiêu chí này; chưa lưu gì. Tải lại trang để xem giá trị mới."
+            ) from exc
+        saved.append(score)
+    return saved

@@ -1,0 +1,174 @@
+"""Sở Nội vụ's actions on the whole assessment: phases and deadlines, extensions, lock and
+unlock; and the council's appraisal and re-check (phúc tra) entry."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from .. import scoring
+from ..models import (
+    Agency,
+    Assessment,
+    ChangeSource,
+    DeadlineExtension,
+    Stage,
+    WorkflowEvent,
+)
+from .deadlines import format_deadline
+from .errors import DomainError
+from .rows import RowInput, apply_rows, check_score
+
+APPRAISAL_FIELDS = {
+    Assessment.Phase.APPRAISAL: ("appraised_score", "appraisal_comment"),
+    Assessment.Phase.RECHECK: ("rechecked_score", "recheck_comment"),
+}
+
+
+def _locked(assessment: Assessment) -> Assessment:
+    return Assessment.objects.select_for_update().select_related("subject", "framework").get(pk=assessment.pk)
+
+
+def _save_assessment(assessment: Assessment, user, reason: str) -> None:
+    assessment._change_source = ChangeSource.FORM
+    assessment._history_user = user
+    assessment._change_reason = reason
+    assessment.save()
+
+
+def _require_reason(reason: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(f"Phải ghi lý do khi {what}.")
+    return reason
+
+
+def lock(*, user, assessment, reason: str = "") -> Assessment:
+    with transaction.atomic():
+        assessment = _locked(assessment)
+        if assessment.is_locked:
+            raise DomainError("Đợt đánh giá đã khóa rồi.")
+        assessment.is_locked = True
+        _save_assessment(assessment, user, reason.strip() or "Khóa đợt đánh giá")
+        WorkflowEvent.objects.create(
+            assessment=assessment, action=WorkflowEvent.Action.LOCK, user=user, reason=reason.strip()
+        )
+        return assessment
+
+
+def unlock(*, user, assessment, reason: str) -> Assessment:
+    reason = _require_reason(reason, "mở khóa")
+    with transaction.atomic():
+        assessment = _locked(assessment)
+        if not assessment.is_locked:
+            raise DomainError("Đợt đánh giá đang mở, không cần mở khóa.")
+        assessment.is_locked = False
+        _save_assessment(assessment, user, reason)
+        WorkflowEvent.objects.create(
+            assessment=assessment, action=WorkflowEvent.Action.UNLOCK, user=user, reason=reason
+        )
+        return assessment
+
+
+def set_phase(
+    *, user, assessment, phase: str, self_assessment_deadline=None, explanation_deadline=None, reason=""
+) -> Assessment:
+    """Move the assessment to a phase and set its deadlines (both are data on it)."""
+    if phase not in Assessment.Phase.values:
+        raise DomainError("Giai đoạn không hợp lệ.")
+    with transaction.atomic():
+        assessment = _locked(assessment)
+        if assessment.is_locked:
+            raise DomainError("Đợt đánh giá đã khóa: mở khóa trước khi chuyển giai đoạn.")
+        before = assessment.get_phase_display()
+        assessment.phase = phase
+        assessment.self_assessment_deadline = self_assessment_deadline
+        assessment.explanation_deadline = explanation_deadline
+        detail = (
+            f"{before} → {assessment.get_phase_display()}; hạn tự đánh giá "
+            f"{format_deadline(self_assessment_deadline)}; "
+            f"hạn giải trình {format_deadline(explanation_deadline)}"
+        )
+        _save_assessment(assessment, user, reason.strip() or detail)
+        WorkflowEvent.objects.create(
+            assessment=assessment,
+            action=WorkflowEvent.Action.PHASE,
+            user=user,
+            reason=reason.strip(),
+            detail=detail[:300],
+        )
+        return assessment
+
+
+def extend_deadline(
+    *, user, assessment, until, reason: str, stage: str = Stage.SELF_ASSESSMENT, agency=None, criterion=None
+) -> DeadlineExtension:
+    """More time for one agency or for one criterion, with a written reason."""
+    reason = _require_reason(reason, "gia hạn")
+    if (agency is None) == (criterion is None):
+        raise DomainError("Chọn gia hạn cho một cơ quan hoặc cho một tiêu chí.")
+    if until is None or until <= timezone.now():
+        raise DomainError("Thời hạn mới phải ở sau thời điểm hiện tại.")
+    with transaction.atomic():
+        assessment = _locked(assessment)
+        if assessment.is_locked:
+            raise DomainError("Đợt đánh giá đã khóa: mở khóa trước khi gia hạn.")
+        if agency is not None and agency.province_id != assessment.subject_id:
+            raise DomainError("Cơ quan không thuộc tỉnh của đợt đánh giá.")
+        if criterion is not None and criterion.framework_id != assessment.framework_id:
+            raise DomainError("Tiêu chí không thuộc bộ tiêu chí của đợt đánh giá.")
+        extension = DeadlineExtension.objects.create(
+            assessment=assessment,
+            stage=stage,
+            agency=agency,
+            criterion=criterion,
+            until=until,
+            reason=reason,
+            created_by=user,
+        )
+        target = agency.name if agency else f"tiêu chí {criterion.code}"
+        WorkflowEvent.objects.create(
+            assessment=assessment,
+            action=WorkflowEvent.Action.EXTEND,
+            stage=stage,
+            agency=agency,
+            criterion=criterion,
+            user=user,
+            reason=reason,
+            detail=f"{target} đến {format_deadline(until)}",
+        )
+        return extension
+
+
+def save_appraisal(*, user, assessment, rows: dict[int, RowInput], source=ChangeSource.FORM) -> list:
+    """The council's appraised score and comment (appraisal phase) or the re-check score,
+    which is final, and its comment (phúc tra phase), for any leaf, survey leaves included."""
+    with transaction.atomic():
+        assessment = _locked(assessment)
+        if assessment.is_locked:
+            raise DomainError("Đợt đánh giá đã khóa: chỉ xem, không sửa được.")
+        fields = APPRAISAL_FIELDS.get(assessment.phase)
+        if fields is None:
+            raise DomainError(
+                f"Đợt đánh giá đang ở giai đoạn “{assessment.get_phase_display()}”: "
+                "chỉ nhập điểm thẩm định trong giai đoạn thẩm định hoặc phúc tra."
+            )
+        result = scoring.compute(assessment)
+        leaves = {n.criterion.pk: n for n in result.leaves()}
+        for criterion_id, row in rows.items():
+            node = leaves.get(criterion_id)
+            if node is None:
+                raise DomainError("Tiêu chí không thuộc bộ tiêu chí của đợt đánh giá.")
+            if set(row.values) - set(fields):
+                raise DomainError(f"{node.code}: không được sửa trường này ở giai đoạn hiện tại.")
+            check_score(row.values.get(fields[0]), node.max, "điểm", node.code)
+        return apply_rows(user=user, assessment=assessment, rows=rows, source=source)
+
+
+def agencies_of(assessment: Assessment) -> list[Agency]:
+    """The agencies of the assessment's province valid in its year (one query)."""
+    return list(
+        Agency.objects.filter(province_id=assessment.subject_id)
+        .valid_in_year(assessment.framework.year)
+        .order_by("-is_process_owner", "name")
+    )

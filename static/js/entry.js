@@ -1,0 +1,106 @@
+/* ParIndex entry pages: live field sub-totals while typing (a preview only: the server
+ * recomputes them on save), confirmation of irreversible buttons, and a warning before
+ * leaving a page with unsaved changes. No inline script anywhere (CSP script-src 'self'). */
+(function () {
+  "use strict";
+
+  var SCALE = 10000; // scores keep 4 decimals: add them up as integers
+
+  function parseScore(text) {
+    var value = String(text || "").replace(/\s|\u00a0/g, "");
+    if (value === "") return 0;
+    if (!/^(\d+([.,]\d{0,4})?|[.,]\d{1,4})$/.test(value)) return null;
+    return Math.round(parseFloat(value.replace(",", ".")) * SCALE);
+  }
+
+  function formatScore(units) {
+    var negative = units < 0;
+    var abs = Math.abs(units);
+    var whole = Math.floor(abs / SCALE);
+    var frac = String(abs % SCALE);
+    while (frac.length < 4) frac = "0" + frac;
+    frac = frac.replace(/0+$/, "");
+    return (negative ? "-" : "") + whole + (frac ? "," + frac : "");
+  }
+
+  function updateSubtotals() {
+    var totals = document.querySelectorAll("[data-subtotal-for]");
+    totals.forEach(function (total) {
+      var field = total.getAttribute("data-subtotal-for");
+      var sum = parseScore(total.getAttribute("data-initial")) || 0;
+      var invalid = false;
+      document.querySelectorAll('input.score-input[data-field="' + field + '"]').forEach(function (input) {
+        var typed = parseScore(input.value);
+        var counted = parseScore(input.getAttribute("data-counted")) || 0;
+        var max = parseScore(input.getAttribute("data-max"));
+        var bad = typed === null || (max !== null && typed > max);
+        input.classList.toggle("preview-invalid", bad);
+        if (bad) {
+          invalid = true;
+          return;
+        }
+        sum += typed - counted;
+      });
+      var output = total.querySelector("[data-subtotal-value]");
+      if (output) output.textContent = formatScore(sum);
+      total.classList.toggle("changed", sum !== (parseScore(total.getAttribute("data-initial")) || 0));
+      total.classList.toggle("has-invalid", invalid);
+    });
+  }
+
+  var dirty = false;
+
+  document.addEventListener("input", function (event) {
+    var target = event.target;
+    if (target.closest && target.closest("form.entry-form")) dirty = true;
+    if (target.classList && target.classList.contains("score-input")) updateSubtotals();
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-confirm]") : null;
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    if (event.target.classList && event.target.classList.contains("entry-form")) dirty = false;
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    var form = document.querySelector("form.entry-form[data-dirty-warning]");
+    if (dirty && form) {
+      event.preventDefault();
+      event.returnValue = form.getAttribute("data-dirty-warning");
+    }
+  });
+
+  // Uploading evidence leaves the page: that is not "unsaved work" once confirmed.
+  document.addEventListener("submit", function (event) {
+    if (event.target.classList && event.target.classList.contains("hidden-form") && dirty) {
+      if (!window.confirm("Có điểm chưa lưu: tải tài liệu lên sẽ bỏ các thay đổi đó. Tiếp tục?")) {
+        event.preventDefault();
+      } else {
+        dirty = false;
+      }
+    }
+  });
+
+  // Show the chosen evidence file's name in its (Vietnamese) picker label.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.type !== "file" || !input.closest) return;
+    var picker = input.closest("label.file-pick");
+    if (!picker) return;
+    var label = picker.querySelector("[data-file-label]");
+    var name = input.files && input.files.length ? input.files[0].name : "";
+    label.textContent = name || "Chọn tệp…";
+    picker.classList.toggle("chosen", !!name);
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", updateSubtotals);
+  } else {
+    updateSubtotals();
+  }
+})();

@@ -1,0 +1,274 @@
+"""Each role against each action, by direct GET/POST: 404 outside the user's scope, 403
+when read-only, 405 for a wrong method; and the same rules as the pages show them."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Assessment, Evidence, Score, Submission
+
+from .conftest import fill_all, leaves_of
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+ROLES = ["anonymous", "process_owner", "editor", "other_editor", "appraiser", "viewer"]
+
+# action -> expected status per role (302 = done and redirected; anonymous goes to login).
+MATRIX = {
+    "view": {"process_owner": 200, "editor": 200, "other_editor": 404, "appraiser": 200, "viewer": 200},
+    "save_self_score": {
+        "process_owner": 302,
+        "editor": 302,
+        "other_editor": 404,
+        "appraiser": 403,
+        "viewer": 403,
+    },
+    "submit": {"process_owner": 302, "editor": 302, "other_editor": 404, "appraiser": 403, "viewer": 403},
+    "return": {"process_owner": 302, "editor": 403, "other_editor": 404, "appraiser": 403, "viewer": 403},
+    "appraise": {"process_owner": 302, "editor": 404, "other_editor": 404, "appraiser": 302, "viewer": 403},
+    "lock": {"process_owner": 302, "editor": 404, "other_editor": 404, "appraiser": 403, "viewer": 403},
+    "download_evidence": {
+        "process_owner": 200,
+        "editor": 200,
+        "other_editor": 404,
+        "appraiser": 200,
+        "viewer": 200,
+    },
+}
+
+
+@pytest.fixture
+def users(small):
+    return small["users"]
+
+
+@pytest.fixture
+def world(small):
+    assessment, stp = small["assessment"], small["agency"]
+    leaf = leaves_of(assessment, stp)[0]
+    evidence = services.add_evidence(
+        user=small["users"]["editor"],
+        assessment=assessment,
+        agency=stp,
+        criterion=leaf.criterion,
+        upload=SimpleUploadedFile("bien-ban.pdf", PDF_BYTES),
+    )
+    return {
+        "assessment": assessment,
+        "agency": stp,
+        "leaf": leaf,
+        "evidence": evidence,
+        "other": small["other"],
+    }
+
+
+def _prepare(action, world, users):
+    assessment, agency = world["assessment"], world["agency"]
+    if action == "submit":
+        fill_all(assessment, agency, users["editor"], "0")
+    if action == "return":
+        fill_all(assessment, agency, users["editor"], "0")
+        services.submit_part(user=users["editor"], assessment=assessment, agency=agency)
+    if action == "appraise":
+        Assessment.objects.filter(pk=assessment.pk).update(phase=Assessment.Phase.APPRAISAL)
+
+
+def _perform(client, action, world):
+    assessment, agency, leaf = world["assessment"], world["agency"], world["leaf"]
+    cid = leaf.criterion.pk
+    if action == "view":
+        return client.get(reverse("entry", args=[assessment.pk, agency.pk]))
+    if action == "save_self_score":
+        data = {f"v_{cid}": "0", f"s_{cid}": "0,5", f"e_{cid}": "Có báo cáo"}
+        return client.post(reverse("entry", args=[assessment.pk, agency.pk]), data)
+    if action == "submit":
+        return client.post(reverse("submit", args=[assessment.pk, agency.pk]))
+    if action == "return":
+        return client.post(reverse("return_part", args=[assessment.pk, agency.pk]), {"comment": "Bổ sung"})
+    if action == "appraise":
+        return client.post(reverse("appraisal", args=[assessment.pk]), {f"v_{cid}": "0", f"a_{cid}": "0,25"})
+    if action == "lock":
+        return client.post(reverse("lock", args=[assessment.pk]), {"reason": "Hết đợt"})
+    if action == "download_evidence":
+        return client.get(reverse("evidence_download", args=[world["evidence"].pk]))
+    raise AssertionError(action)
+
+
+def _effect(action, world):
+    """Whether the action took effect in the database."""
+    assessment, agency, cid = world["assessment"], world["agency"], world["leaf"].criterion.pk
+    score = Score.objects.filter(assessment=assessment, criterion_id=cid).first()
+    if action == "save_self_score":
+        return score is not None and score.self_score == Decimal("0.5")
+    if action == "submit":
+        return Submission.objects.filter(assessment=assessment, agency=agency, status="submitted").exists()
+    if action == "return":
+        return Submission.objects.filter(assessment=assessment, agency=agency, status="returned").exists()
+    if action == "appraise":
+        return score is not None and score.appraised_score == Decimal("0.25")
+    if action == "lock":
+        return Assessment.objects.get(pk=assessment.pk).is_locked
+    return None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", list(MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_role_action_matrix(client, world, users, role, action):
+    _prepare(action, world, users)
+    if role != "anonymous":
+        client.force_login(users[role])
+    response = _perform(client, action, world)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert reverse("login") in response["Location"]
+        assert not _effect(action, world)
+        return
+    expected = MATRIX[action][role]
+    assert response.status_code == expected, (role, action, response.status_code)
+    effect = _effect(action, world)
+    if effect is not None:
+        assert effect is (expected == 302), (role, action)
+    if expected == 403:
+        assert "không" in response.content.decode().lower()
+
+
+WRONG_METHODS = [
+    ("get", "submit"),
+    ("get", "return_part"),
+    ("get", "lock"),
+    ("get", "unlock"),
+    ("get", "extend"),
+    ("post", "evidence_download"),
+    ("put", "entry"),
+    ("delete", "progress"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "name"), WRONG_METHODS)
+def test_wrong_method_is_405(client, world, users, method, name):
+    client.force_login(users["process_owner"])
+    assessment, agency = world["assessment"], world["agency"]
+    args = {
+        "submit": [assessment.pk, agency.pk],
+        "return_part": [assessment.pk, agency.pk],
+        "entry": [assessment.pk, agency.pk],
+        "evidence_download": [world["evidence"].pk],
+    }.get(name, [assessment.pk])
+    response = getattr(client, method)(reverse(name, args=args))
+    assert response.status_code == 405
+
+
+@pytest.mark.django_db
+def test_editor_cannot_reach_other_agency_through_any_url(client, world, users):
+    """Sở Tư pháp's editor, on Văn phòng UBND's part: every page and action is 404."""
+    client.force_login(users["editor"])
+    assessment = world["assessment"]
+    other = world["other"]
+    leaf = leaves_of(assessment, other)[0]
+    cid = leaf.criterion.pk
+    urls = [
+        ("get", reverse("entry", args=[assessment.pk, other.pk]), {}),
+        ("post", reverse("entry", args=[assessment.pk, other.pk]), {f"v_{cid}": "0", f"s_{cid}": "1"}),
+        ("post", reverse("submit", args=[assessment.pk, other.pk]), {}),
+        ("get", reverse("criterion_history", args=[assessment.pk, cid]), {}),
+        ("get", reverse("progress", args=[assessment.pk]), {}),
+        ("get", reverse("appraisal", args=[assessment.pk]), {}),
+        (
+            "post",
+            reverse("evidence_upload", args=[assessment.pk, other.pk, cid]),
+            {"file": SimpleUploadedFile("a.pdf", PDF_BYTES)},
+        ),
+    ]
+    for method, url, data in urls:
+        assert getattr(client, method)(url, data).status_code == 404, url
+    assert not Score.objects.filter(assessment=assessment, criterion_id=cid).exists()
+    assert Evidence.objects.filter(criterion_id=cid).count() == 0
+
+
+@pytest.mark.django_db
+def test_editor_cannot_write_appraised_scores(client, world, users):
+    assessment, agency, cid = world["assessment"], world["agency"], world["leaf"].criterion.pk
+    client.force_login(users["editor"])
+    # An extra field on the entry form is ignored: only the self score is written.
+    data = {f"v_{cid}": "0", f"s_{cid}": "0,5", f"a_{cid}": "0,5", "appraised_score": "0,5"}
+    client.post(reverse("entry", args=[assessment.pk, agency.pk]), data)
+    score = Score.objects.get(assessment=assessment, criterion_id=cid)
+    assert score.self_score == Decimal("0.5")
+    assert score.appraised_score is None
+    # And the service refuses outright.
+    with pytest.raises(services.DomainError):
+        services.save_part(
+            user=users["editor"],
+            assessment=assessment,
+            agency=agency,
+            rows={cid: services.RowInput(score.version, {"appraised_score": Decimal("0.5")})},
+        )
+
+
+@pytest.mark.django_db
+def test_editor_cannot_write_after_submission_or_lock(client, world, users):
+    assessment, agency, cid = world["assessment"], world["agency"], world["leaf"].criterion.pk
+    fill_all(assessment, agency, users["editor"], "0")
+    services.submit_part(user=users["editor"], assessment=assessment, agency=agency)
+    client.force_login(users["editor"])
+    url = reverse("entry", args=[assessment.pk, agency.pk])
+    version = Score.objects.get(assessment=assessment, criterion_id=cid).version
+    response = client.post(url, {f"v_{cid}": str(version), f"s_{cid}": "0,5"})
+    assert response.status_code == 403
+    assert "Đã gửi" in response.content.decode()
+    services.return_part(user=users["process_owner"], assessment=assessment, agency=agency, comment="Sửa lại")
+    services.lock(user=users["process_owner"], assessment=assessment)
+    response = client.post(url, {f"v_{cid}": str(version), f"s_{cid}": "0,5"})
+    assert response.status_code == 403
+    assert "khóa" in response.content.decode()
+    assert Score.objects.get(assessment=assessment, criterion_id=cid).self_score == Decimal("0")
+
+
+@pytest.mark.django_db
+def test_editor_does_not_see_closed_assessments(client, world, users):
+    """A published (or not yet opened) assessment is outside an editor's scope."""
+    assessment, stp = world["assessment"], world["agency"]
+    client.force_login(users["editor"])
+    for phase in (Assessment.Phase.PUBLISHED, Assessment.Phase.PREPARATION):
+        Assessment.objects.filter(pk=assessment.pk).update(phase=phase)
+        assert client.get(reverse("entry", args=[assessment.pk, stp.pk])).status_code == 404
+        assert "2031" not in client.get(reverse("home")).content.decode()
+
+
+PAGE_AFFORDANCES = {
+    # role: (entry page has inputs, entry page has "Gửi", progress status, appraisal has inputs)
+    "process_owner": (True, True, 200, True),
+    "editor": (True, True, 404, None),
+    "appraiser": (False, False, 200, True),
+    "viewer": (False, False, 200, False),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(PAGE_AFFORDANCES))
+def test_pages_offer_only_allowed_actions(client, world, users, role):
+    has_inputs, has_submit, progress_status, appraisal_inputs = PAGE_AFFORDANCES[role]
+    assessment, agency, cid = world["assessment"], world["agency"], world["leaf"].criterion.pk
+    client.force_login(users[role])
+    page = client.get(reverse("entry", args=[assessment.pk, agency.pk])).content.decode()
+    assert (f'name="s_{cid}"' in page) is has_inputs
+    assert (reverse("submit", args=[assessment.pk, agency.pk]) in page) is has_submit
+    progress = client.get(reverse("progress", args=[assessment.pk]))
+    assert progress.status_code == progress_status
+    if progress_status == 200:
+        assert (reverse("lock", args=[assessment.pk]) in progress.content.decode()) is (
+            role == "process_owner"
+        )
+    Assessment.objects.filter(pk=assessment.pk).update(phase=Assessment.Phase.APPRAISAL)
+    appraisal = client.get(reverse("appraisal", args=[assessment.pk]))
+    if appraisal_inputs is None:
+        assert appraisal.status_code == 404
+    else:
+        assert (f'name="a_{cid}"' in appraisal.content.decode()) is appraisal_inputs
