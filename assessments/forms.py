@@ -187,6 +187,26 @@ class ReasonForm(forms.Form):
     )
 
 
+class ApplicabilityForm(forms.Form):
+    """Sở Nội vụ marks a criterion applicable ("1") or not applicable ("0"), with a reason."""
+
+    applicable = forms.TypedChoiceField(
+        label="Áp dụng",
+        choices=[("1", "Áp dụng"), ("0", "Không áp dụng")],
+        coerce=lambda value: value == "1",
+        error_messages={
+            "required": "Chọn áp dụng hoặc không áp dụng.",
+            "invalid_choice": "Lựa chọn không hợp lệ.",
+        },
+    )
+    reason = forms.CharField(
+        label="Lý do",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Phải ghi lý do.", "max_length": "Lý do dài quá 2000 ký tự."},
+    )
+
+
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label="Ý kiến khi trả lại",

@@ -75,6 +75,7 @@ class Action:
     APPRAISE = "appraise"
     LOCK = "lock"
     DOWNLOAD_EVIDENCE = "download_evidence"
+    SET_APPLICABILITY = "set_applicability"
 
 
 def is_open(assessment) -> bool:
@@ -123,6 +124,11 @@ def can_view_progress(user, assessment) -> bool:
 
 def can_manage_workflow(user, assessment) -> bool:
     """Return a part, extend a deadline, change phase, lock and unlock: Sở Nội vụ only."""
+    return is_process_owner(user)
+
+
+def can_set_applicability(user, assessment) -> bool:
+    """Mark a criterion applicable or not ("không áp dụng") for an assessment: Sở Nội vụ only."""
     return is_process_owner(user)
 
 

@@ -16,6 +16,11 @@ urlpatterns = [
         views.evidence_upload,
         name="evidence_upload",
     ),
+    path(
+        "danh-gia/<int:pk>/co-quan/<int:agency_pk>/tieu-chi/<int:criterion_pk>/ap-dung/",
+        views.set_applicability,
+        name="set_applicability",
+    ),
     path("tai-lieu/<int:evidence_pk>/", views.evidence_download, name="evidence_download"),
     path("tai-lieu/<int:evidence_pk>/xoa/", views.evidence_delete, name="evidence_delete"),
     path("danh-gia/<int:pk>/tien-do/", views.progress, name="progress"),

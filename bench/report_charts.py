@@ -52,11 +52,10 @@ def main():
 
         def draw(fonttype=fonttype):
             charts.svg_for.cache_clear()
-            charts._matplotlib()
-            matplotlib.rcParams["svg.fonttype"] = fonttype
             out = []
             for spec in specs:
                 fig = charts._figure(spec.kind, spec.points, spec.year, spec.ranked)
+                matplotlib.rcParams["svg.fonttype"] = fonttype  # read when saving
                 import io
 
                 buffer = io.StringIO()

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db import transaction
 from django.db.models import Count, Max, Sum
 
 from assessments.models import Criterion, PublishedResult, Score
@@ -103,28 +104,34 @@ def filename_for(assessment, fmt: str) -> str:
 
 
 def rendered_file(assessment, fmt: str) -> RenderedFile:
-    """The stored file if still valid, else a fresh rendering (then stored)."""
+    """The stored file if still valid, else a fresh rendering (then stored).
+
+    On a miss the report's row is locked while it renders, so that a rush of downloads after a
+    change renders the file once (PostgreSQL; SQLite serialises writers anyway): the others
+    wait for the lock, then find the fresh file.
+    """
     start = time.perf_counter()
     fmt = ReportFormat(fmt)
-    print_ = fingerprint(assessment)
+    current = fingerprint(assessment)
+    filename = filename_for(assessment, fmt)
     stored = (
-        RenderedReport.objects.filter(assessment=assessment, format=fmt, fingerprint=print_)
+        RenderedReport.objects.filter(assessment=assessment, format=fmt, fingerprint=current)
         .values_list("content", flat=True)
         .first()
     )
     if stored is not None:
-        return RenderedFile(
-            bytes(stored),
-            CONTENT_TYPES[fmt],
-            filename_for(assessment, fmt),
-            True,
-            time.perf_counter() - start,
-        )
-    content = render(assessment, fmt)
-    seconds = time.perf_counter() - start
-    RenderedReport.objects.update_or_create(
-        assessment=assessment,
-        format=fmt,
-        defaults={"fingerprint": print_, "content": content, "render_seconds": seconds},
+        return RenderedFile(bytes(stored), CONTENT_TYPES[fmt], filename, True, time.perf_counter() - start)
+    RenderedReport.objects.get_or_create(
+        assessment=assessment, format=fmt, defaults={"fingerprint": "", "content": b""}
     )
-    return RenderedFile(content, CONTENT_TYPES[fmt], filename_for(assessment, fmt), False, seconds)
+    with transaction.atomic():
+        row = RenderedReport.objects.select_for_update().get(assessment=assessment, format=fmt)
+        if row.fingerprint == current:  # rendered by another request while this one waited
+            return RenderedFile(
+                bytes(row.content), CONTENT_TYPES[fmt], filename, True, time.perf_counter() - start
+            )
+        content = render(assessment, fmt)
+        seconds = time.perf_counter() - start
+        row.fingerprint, row.content, row.render_seconds = current, content, seconds
+        row.save()
+    return RenderedFile(content, CONTENT_TYPES[fmt], filename, False, seconds)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -52,7 +52,7 @@ def report_page(request, pk: int):
 def report_download(request, pk: int, fmt: str):
     assessment = _assessment(request, pk)
     if fmt not in ReportFormat.values:
-        raise PermissionDenied("Định dạng không hỗ trợ.")
+        raise Http404("Định dạng không hỗ trợ.")
     rendered = cache.rendered_file(assessment, fmt)
     response = HttpResponse(rendered.content, content_type=rendered.content_type)
     response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'

@@ -35,6 +35,7 @@ from .annex_table import (  # noqa: F401 - re-exported: the annex's reading and 
     parse_annex,
 )
 from .problems import CHANGED, NEW, UNCHANGED, ImportOutcome, RowChange
+from .tables import find_header
 
 # --- checks -------------------------------------------------------------------------------
 
@@ -79,8 +80,13 @@ def _framework_for(subject: Subject, year: int) -> Framework | None:
     return Framework.objects.filter(year=year, subject_kind=subject.kind).first()
 
 
-def _check_against_framework(by_code, framework, outcome, label) -> dict[str, Criterion]:
-    criteria = {c.code: c for c in Criterion.objects.filter(framework=framework).order_by("sort_key")}
+def _check_against_framework(by_code, framework, outcome, label, cache=None) -> dict[str, Criterion]:
+    cache = cache if cache is not None else {}
+    if framework.pk not in cache:
+        cache[framework.pk] = {
+            c.code: c for c in Criterion.objects.filter(framework=framework).order_by("sort_key")
+        }
+    criteria = cache[framework.pk]
     for code, row in by_code.items():
         criterion = criteria.get(code)
         if criterion is None:
@@ -212,13 +218,17 @@ def _check_total(total: AnnexRow, fields, outcome, label) -> None:
             )
 
 
-def plan_import(table: AnnexTable, subject: Subject, year: int, outcome: ImportOutcome) -> Plan | None:
+def plan_import(
+    table: AnnexTable, subject: Subject, year: int, outcome: ImportOutcome, cache: dict | None = None
+) -> Plan | None:
+    """Everything the import will do, checked; reads only. cache keeps a framework's criteria
+    between the sheets of one workbook."""
     label = table.sheet
     by_code = _check_structure(table, outcome)
     leaves = _leaf_codes(by_code)
     framework = _framework_for(subject, year)
     if framework is not None:
-        criteria = _check_against_framework(by_code, framework, outcome, label)
+        criteria = _check_against_framework(by_code, framework, outcome, label, cache)
         leaves = {code for code in leaves if code in criteria}
         # A leaf of the table that is a parent in the framework is reported as missing children.
         framework_parents = {c.code.rpartition(".")[0] for c in criteria.values()}
@@ -335,6 +345,7 @@ def import_annex_table(
     dry_run: bool = False,
     user=None,
     outcome: ImportOutcome | None = None,
+    cache: dict | None = None,
 ) -> ImportOutcome:
     """Check a parsed annex against the year's framework (or create one from it) and store the
     leaf scores of the subject's assessment: all or nothing, recorded in history."""
@@ -343,7 +354,7 @@ def import_annex_table(
     if table is None:
         return outcome
     with transaction.atomic():
-        plan = plan_import(table, subject, year, outcome)
+        plan = plan_import(table, subject, year, outcome, cache)
         if plan is None or outcome.errors:
             return outcome
         if plan.framework.pk is None:
@@ -375,3 +386,51 @@ def import_annex(
         return outcome
     table = parse_annex(chosen, outcome, label=chosen.name if len(sheets) > 1 else "")
     return import_annex_table(table, subject, year, outcome=outcome, **kwargs)
+
+
+def import_annex_workbook(
+    data: bytes, year: int, *, kind: str = "province", filename: str = "", dry_run: bool = False, user=None
+) -> ImportOutcome:
+    """A whole year in one go: one workbook with a sheet per subject, each sheet named by the
+    subject's code or name. One transaction: any error in any sheet and nothing is written."""
+    from .published import name_key, subject_lookup
+    from .tables import read_tables
+
+    sheets = read_tables(data, filename)
+    outcome = ImportOutcome(dry_run=dry_run)
+    _, by_code, by_name = subject_lookup(year, kind)
+    cache: dict = {}
+    seen: dict[int, str] = {}
+    with transaction.atomic():
+        for sheet in sheets:
+            header, _ = find_header(sheet, ANNEX_COLUMNS)
+            if header is None:
+                if sheet.rows:
+                    outcome.note("bỏ qua trang tính không có bảng phụ lục", sheet=sheet.name)
+                continue
+            text = sheet.name.strip()
+            subject = by_code.get(text) or by_code.get(text.zfill(2)) or by_name.get(name_key(text))
+            if subject is None:
+                outcome.error(
+                    f"tên trang tính không phải mã hoặc tên đối tượng nào trong năm {year}", sheet=text
+                )
+                continue
+            if subject.pk in seen:
+                outcome.error(f"trùng đối tượng với trang tính '{seen[subject.pk]}'", sheet=text)
+                continue
+            seen[subject.pk] = text
+            part = ImportOutcome(dry_run=dry_run)
+            table = parse_annex(sheet, part, label=text)
+            if not part.errors:
+                import_annex_table(
+                    table, subject, year, dry_run=dry_run, user=user, outcome=part, cache=cache
+                )
+            outcome.merge(part)
+        if not seen and not outcome.errors:
+            outcome.error("Tệp không có trang tính nào chứa bảng phụ lục.")
+        if outcome.errors:
+            transaction.set_rollback(True)
+            outcome.written = False
+        else:
+            outcome.written = not dry_run
+    return outcome

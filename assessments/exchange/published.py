@@ -395,16 +395,16 @@ def find_national_header(sheet: Sheet) -> NationalHeader | None:
     return None
 
 
-def _subject_lookup(year: int, kind: str):
+def subject_lookup(year: int, kind: str):
     subjects = list(Subject.objects.filter(kind=kind).valid_on(datetime.date(year, 12, 31)))
     by_code = {s.code: s for s in subjects if s.code}
     by_name = {}
     for s in subjects:
-        by_name.setdefault(_name_key(s.name), s)
+        by_name.setdefault(name_key(s.name), s)
     return subjects, by_code, by_name
 
 
-def _name_key(text: str) -> str:
+def name_key(text: str) -> str:
     key = fold(text)
     for prefix in ("tinh ", "thanh pho ", "tp "):
         if key.startswith(prefix):
@@ -420,7 +420,7 @@ def parse_national(sheet: Sheet, year: int, kind: str, outcome: ImportOutcome) -
             "hoặc Mã, và cột Chỉ số)."
         )
         return []
-    _subjects, by_code, by_name = _subject_lookup(year, kind)
+    _subjects, by_code, by_name = subject_lookup(year, kind)
     rows: list[PublishedRow] = []
     for number, values in sheet.rows[header.position + 1 :]:
         if is_column_numbering(values):
@@ -436,7 +436,7 @@ def parse_national(sheet: Sheet, year: int, kind: str, outcome: ImportOutcome) -
         if raw_code:
             subject = by_code.get(raw_code) or by_code.get(raw_code.zfill(2))
         if subject is None and raw_name:
-            subject = by_name.get(_name_key(raw_name))
+            subject = by_name.get(name_key(raw_name))
         if subject is None:
             outcome.error(f"không tìm thấy tỉnh, thành phố '{label}' trong năm {year}", number)
             continue

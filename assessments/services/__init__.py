@@ -2,23 +2,37 @@
 DomainError with a Vietnamese message, leaving a history entry."""
 
 from .deadlines import Deadlines, PartState, deadlines_for, format_deadline, is_passed, part_state, stage_of
-from .entry import return_part, save_part, submit_part, writable_leaves
+from .entry import return_part, save_part, stage_leaves, submit_part, writable_leaves
 from .errors import ConflictError, DomainError
 from .evidence import add_evidence, delete_evidence, detect_type
+from .history import HistoryEntry, criterion_history
+from .progress import AgencyProgress, agency_progress
 from .reminders import due_for_user, open_parts, send_reminders
 from .rows import RowInput
 from .setup import copy_framework, open_assessment
-from .workflow import agencies_of, extend_deadline, lock, save_appraisal, set_phase, unlock
+from .workflow import (
+    agencies_of,
+    extend_deadline,
+    lock,
+    save_appraisal,
+    set_applicable,
+    set_phase,
+    unlock,
+)
 
 __all__ = [
+    "AgencyProgress",
     "ConflictError",
     "Deadlines",
     "DomainError",
+    "HistoryEntry",
     "PartState",
     "RowInput",
     "add_evidence",
     "agencies_of",
+    "agency_progress",
     "copy_framework",
+    "criterion_history",
     "deadlines_for",
     "delete_evidence",
     "detect_type",
@@ -34,7 +48,9 @@ __all__ = [
     "save_appraisal",
     "save_part",
     "send_reminders",
+    "set_applicable",
     "set_phase",
+    "stage_leaves",
     "stage_of",
     "submit_part",
     "unlock",

@@ -29,8 +29,8 @@ def _locked_assessment(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().select_related("subject", "framework").get(pk=assessment.pk)
 
 
-def writable_leaves(result, state, agency_id: int) -> dict[int, scoring.Node]:
-    """The agency's leaves that the current stage lets it write (deadline aside)."""
+def stage_leaves(result, state, agency_id: int) -> dict[int, scoring.Node]:
+    """The agency's leaves that the current stage asks about, applicable or not."""
     leaves = {}
     for node in scoring.responsible_leaves(result, agency_id):
         self_stage = state.stage == Stage.SELF_ASSESSMENT and not node.is_survey
@@ -38,6 +38,20 @@ def writable_leaves(result, state, agency_id: int) -> dict[int, scoring.Node]:
         if self_stage or explanation_stage:
             leaves[node.criterion.pk] = node
     return leaves
+
+
+def writable_leaves(result, state, agency_id: int) -> dict[int, scoring.Node]:
+    """The agency's leaves that the current stage lets it write (deadline aside): a
+    criterion Sở Nội vụ marked "không áp dụng" takes no score."""
+    return {cid: node for cid, node in stage_leaves(result, state, agency_id).items() if node.applicable}
+
+
+def _not_writable(node: scoring.Node | None) -> DomainError:
+    if node is not None and not node.applicable:
+        return DomainError(
+            f"{node.code}: tiêu chí không áp dụng (Sở Nội vụ đã đánh dấu), không nhập điểm được."
+        )
+    return DomainError("Tiêu chí này không thuộc phần việc của cơ quan trong bước hiện tại.")
 
 
 def save_part(
@@ -51,12 +65,13 @@ def save_part(
         if state.closed_reason:
             raise DomainError(state.closed_reason)
         result = scoring.compute(assessment)
-        leaves = writable_leaves(result, state, agency.pk)
+        asked = stage_leaves(result, state, agency.pk)
+        leaves = {cid: node for cid, node in asked.items() if node.applicable}
         allowed = set(STAGE_FIELDS[state.stage])
         for criterion_id, row in rows.items():
             node = leaves.get(criterion_id)
             if node is None:
-                raise DomainError("Tiêu chí này không thuộc phần việc của cơ quan trong bước hiện tại.")
+                raise _not_writable(asked.get(criterion_id))
             extra = set(row.values) - allowed
             if extra:
                 raise DomainError(f"{node.code}: không được sửa {', '.join(sorted(extra))} ở bước này.")
@@ -81,7 +96,8 @@ def submit_part(*, user, assessment, agency, now=None) -> Submission:
                 f"Đã quá hạn ({format_deadline(state.deadline)}): cần Sở Nội vụ gia hạn trước khi gửi."
             )
         result = scoring.compute(assessment)
-        leaves = writable_leaves(result, state, agency.pk)
+        # Frozen as they stand, the criteria marked "không áp dụng" included (applicable=False).
+        leaves = stage_leaves(result, state, agency.pk)
         if not leaves:
             raise DomainError("Cơ quan không có tiêu chí nào phải trả lời ở bước này.")
         if state.stage == Stage.SELF_ASSESSMENT:

@@ -1,9 +1,10 @@
 """Sở Nội vụ's actions on the whole assessment: phases and deadlines, extensions, lock and
-unlock; and the council's appraisal and re-check (phúc tra) entry."""
+unlock, which criteria apply ("không áp dụng"); and the council's appraisal and re-check
+(phúc tra) entry."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import scoring
@@ -11,7 +12,9 @@ from ..models import (
     Agency,
     Assessment,
     ChangeSource,
+    Criterion,
     DeadlineExtension,
+    Score,
     Stage,
     WorkflowEvent,
 )
@@ -159,10 +162,51 @@ def save_appraisal(*, user, assessment, rows: dict[int, RowInput], source=Change
             node = leaves.get(criterion_id)
             if node is None:
                 raise DomainError("Tiêu chí không thuộc bộ tiêu chí của đợt đánh giá.")
+            if not node.applicable:
+                raise DomainError(f"{node.code}: tiêu chí không áp dụng, không chấm điểm.")
             if set(row.values) - set(fields):
                 raise DomainError(f"{node.code}: không được sửa trường này ở giai đoạn hiện tại.")
             check_score(row.values.get(fields[0]), node.max, "điểm", node.code)
         return apply_rows(user=user, assessment=assessment, rows=rows, source=source)
+
+
+def set_applicable(
+    *, user, assessment, criterion: Criterion, applicable: bool, reason: str, source=ChangeSource.FORM
+) -> Score:
+    """Mark a leaf criterion applicable, or not ("không áp dụng"), for this assessment, with a
+    written reason kept in the score's history. A non-applicable leaf's max leaves the
+    applicable max (assessments.scoring); its scores are kept but not counted, and no one
+    enters a score for it until it is applicable again."""
+    what = "áp dụng lại tiêu chí" if applicable else "đánh dấu tiêu chí không áp dụng"
+    reason = _require_reason(reason, what)
+    with transaction.atomic():
+        assessment = _locked(assessment)
+        if assessment.is_locked:
+            raise DomainError("Đợt đánh giá đã khóa: mở khóa trước khi đổi tiêu chí áp dụng.")
+        if criterion.framework_id != assessment.framework_id:
+            raise DomainError("Tiêu chí không thuộc bộ tiêu chí của đợt đánh giá.")
+        if Criterion.objects.filter(parent=criterion).exists():
+            raise DomainError(f"{criterion.code}: chỉ đánh dấu được tiêu chí không có tiêu chí con.")
+        score = Score.objects.select_for_update().filter(assessment=assessment, criterion=criterion).first()
+        if (score.applicable if score is not None else True) == applicable:
+            state = "đang được áp dụng" if applicable else "đã được đánh dấu không áp dụng"
+            raise DomainError(f"{criterion.code}: tiêu chí {state}, không có gì thay đổi.")
+        if score is None:
+            score = Score(assessment=assessment, criterion=criterion, version=0)
+        score.applicable = applicable
+        score.version += 1
+        score.updated_by = user
+        score._change_source = source
+        score._history_user = user
+        score._change_reason = reason
+        try:
+            with transaction.atomic():
+                score.save()
+        except IntegrityError as exc:
+            raise DomainError(
+                "Người khác vừa lưu cùng tiêu chí này; chưa lưu gì. Tải lại trang để xem giá trị mới."
+            ) from exc
+        return score
 
 
 def agencies_of(assessment: Assessment) -> list[Agency]:

@@ -50,9 +50,16 @@
 
   var dirty = false;
 
+  // A control belongs to the form that submits it (its `form` attribute), not to the one it
+  // sits in: a reason typed for "không áp dụng" or a chosen evidence file is not unsaved work.
+  function ownerForm(control) {
+    return control.form || (control.closest ? control.closest("form") : null);
+  }
+
   document.addEventListener("input", function (event) {
     var target = event.target;
-    if (target.closest && target.closest("form.entry-form")) dirty = true;
+    var form = ownerForm(target);
+    if (form && form.classList.contains("entry-form")) dirty = true;
     if (target.classList && target.classList.contains("score-input")) updateSubtotals();
   });
 
@@ -75,10 +82,11 @@
     }
   });
 
-  // Uploading evidence leaves the page: that is not "unsaved work" once confirmed.
+  // Uploading evidence or marking a criterion "không áp dụng" leaves the page: unsaved
+  // scores are lost unless the user saves first.
   document.addEventListener("submit", function (event) {
     if (event.target.classList && event.target.classList.contains("hidden-form") && dirty) {
-      if (!window.confirm("Có điểm chưa lưu: tải tài liệu lên sẽ bỏ các thay đổi đó. Tiếp tục?")) {
+      if (!window.confirm("Có điểm chưa lưu: thao tác này sẽ bỏ các thay đổi đó. Tiếp tục?")) {
         event.preventDefault();
       } else {
         dirty = false;

@@ -1,5 +1,6 @@
 """Each role against each action, by direct GET/POST: 404 outside the user's scope, 403
-when read-only, 405 for a wrong method; and the same rules as the pages show them."""
+when read-only, 405 for a wrong method; and the same rules as the pages show them.
+Marking a criterion "không áp dụng" is Sở Nội vụ's alone."""
 
 from decimal import Decimal
 
@@ -36,6 +37,13 @@ MATRIX = {
         "other_editor": 404,
         "appraiser": 200,
         "viewer": 200,
+    },
+    "set_applicability": {
+        "process_owner": 302,
+        "editor": 403,
+        "other_editor": 404,
+        "appraiser": 403,
+        "viewer": 403,
     },
 }
 
@@ -94,6 +102,11 @@ def _perform(client, action, world):
         return client.post(reverse("lock", args=[assessment.pk]), {"reason": "Hết đợt"})
     if action == "download_evidence":
         return client.get(reverse("evidence_download", args=[world["evidence"].pk]))
+    if action == "set_applicability":
+        return client.post(
+            reverse("set_applicability", args=[assessment.pk, agency.pk, cid]),
+            {"applicable": "0", "reason": "Tỉnh không có đơn vị thuộc diện này"},
+        )
     raise AssertionError(action)
 
 
@@ -111,6 +124,8 @@ def _effect(action, world):
         return score is not None and score.appraised_score == Decimal("0.25")
     if action == "lock":
         return Assessment.objects.get(pk=assessment.pk).is_locked
+    if action == "set_applicability":
+        return score is not None and not score.applicable
     return None
 
 
@@ -147,6 +162,8 @@ WRONG_METHODS = [
     ("post", "evidence_download"),
     ("put", "entry"),
     ("delete", "progress"),
+    ("get", "set_applicability"),
+    ("put", "set_applicability"),
 ]
 
 
@@ -160,6 +177,7 @@ def test_wrong_method_is_405(client, world, users, method, name):
         "return_part": [assessment.pk, agency.pk],
         "entry": [assessment.pk, agency.pk],
         "evidence_download": [world["evidence"].pk],
+        "set_applicability": [assessment.pk, agency.pk, world["leaf"].criterion.pk],
     }.get(name, [assessment.pk])
     response = getattr(client, method)(reverse(name, args=args))
     assert response.status_code == 405
@@ -177,6 +195,11 @@ def test_editor_cannot_reach_other_agency_through_any_url(client, world, users):
         ("get", reverse("entry", args=[assessment.pk, other.pk]), {}),
         ("post", reverse("entry", args=[assessment.pk, other.pk]), {f"v_{cid}": "0", f"s_{cid}": "1"}),
         ("post", reverse("submit", args=[assessment.pk, other.pk]), {}),
+        (
+            "post",
+            reverse("set_applicability", args=[assessment.pk, other.pk, cid]),
+            {"applicable": "0", "reason": "Thử"},
+        ),
         ("get", reverse("criterion_history", args=[assessment.pk, cid]), {}),
         ("get", reverse("progress", args=[assessment.pk]), {}),
         ("get", reverse("appraisal", args=[assessment.pk]), {}),
@@ -260,6 +283,9 @@ def test_pages_offer_only_allowed_actions(client, world, users, role):
     page = client.get(reverse("entry", args=[assessment.pk, agency.pk])).content.decode()
     assert (f'name="s_{cid}"' in page) is has_inputs
     assert (reverse("submit", args=[assessment.pk, agency.pk]) in page) is has_submit
+    applicability_url = reverse("set_applicability", args=[assessment.pk, agency.pk, cid])
+    assert (applicability_url in page) is (role == "process_owner")
+    assert ("Đánh dấu không áp dụng" in page) is (role == "process_owner")
     progress = client.get(reverse("progress", args=[assessment.pk]))
     assert progress.status_code == progress_status
     if progress_status == 200:

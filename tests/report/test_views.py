@@ -62,7 +62,7 @@ def test_unknown_assessment_is_404(client, owner, reference_data):
 
 def test_unknown_format_is_refused(client, owner, sample_assessment):
     client.force_login(owner)
-    assert client.get(download(sample_assessment, "exe")).status_code == 403
+    assert client.get(download(sample_assessment, "exe")).status_code == 404
 
 
 # --- the page -------------------------------------------------------------------------------

@@ -1,0 +1,85 @@
+"""The history of one criterion in one assessment: each change of its score row (who, when,
+old → new, from where and why, from django-simple-history) and the workflow events that
+concern it, newest first. Read only."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from ..models import Score, WorkflowEvent
+
+# Bookkeeping columns, never shown as a change.
+HISTORY_EXCLUDED = ["version", "updated_at", "updated_by", "assessment", "criterion"]
+# What a first record is compared with: a score row that did not exist yet.
+INITIAL = {
+    "applicable": True,
+    "self_score": None,
+    "explanation": "",
+    "appraised_score": None,
+    "appraisal_comment": "",
+    "response": "",
+    "rechecked_score": None,
+    "recheck_comment": "",
+}
+
+
+@dataclass
+class Change:
+    field: str
+    old: object
+    new: object
+
+
+@dataclass
+class HistoryEntry:
+    kind: str  # "score" or "event"
+    when: datetime.datetime
+    user: object
+    record: object = None
+    event: WorkflowEvent | None = None
+    changes: list[Change] = field(default_factory=list)
+
+
+def criterion_history(assessment, criterion, responsible_ids) -> list[HistoryEntry]:
+    """Score changes of the criterion, plus workflow events on it or (without a criterion)
+    on an agency answering for it. Two queries."""
+    records = list(
+        Score.history.filter(assessment_id=assessment.pk, criterion_id=criterion.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    entries = []
+    previous = None
+    for record in records:
+        if previous is None:
+            changes = [
+                Change(name, initial, getattr(record, name))
+                for name, initial in INITIAL.items()
+                if getattr(record, name) != initial
+            ]
+        else:
+            delta = record.diff_against(previous, excluded_fields=HISTORY_EXCLUDED)
+            changes = [Change(c.field, c.old, c.new) for c in delta.changes]
+        previous = record
+        if changes:
+            entries.append(
+                HistoryEntry(
+                    kind="score",
+                    when=record.history_date,
+                    user=record.history_user,
+                    record=record,
+                    changes=changes,
+                )
+            )
+    events = WorkflowEvent.objects.filter(
+        Q(criterion=criterion) | Q(criterion__isnull=True, agency_id__in=list(responsible_ids)),
+        assessment=assessment,
+    ).select_related("user", "agency", "criterion")
+    entries.extend(
+        HistoryEntry(kind="event", when=event.created_at, user=event.user, event=event) for event in events
+    )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries

@@ -1,0 +1,28 @@
+"""Thin views, by feature: scope and permission from assessments.permissions, writes through
+assessments.services, roll-ups from assessments.scoring. The URL names are in
+assessments/urls.py."""
+
+from .entry import entry, submit
+from .evidence import evidence_delete, evidence_download, evidence_upload
+from .history import criterion_history
+from .home import home, my_entry
+from .workflow import appraisal, extend, lock, phase, progress, return_part, set_applicability, unlock
+
+__all__ = [
+    "appraisal",
+    "criterion_history",
+    "entry",
+    "evidence_delete",
+    "evidence_download",
+    "evidence_upload",
+    "extend",
+    "home",
+    "lock",
+    "my_entry",
+    "phase",
+    "progress",
+    "return_part",
+    "set_applicability",
+    "submit",
+    "unlock",
+]

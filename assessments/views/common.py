@@ -1,0 +1,60 @@
+"""What the self-assessment views share: the access decorator and the tree rows of the entry
+and appraisal pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from .. import scoring
+from ..decimals import format_score, to_plain
+
+
+def protected(*methods):
+    """login_required + allowed methods (405 otherwise). A refused action raises
+    PermissionDenied, which Django renders with templates/403.html and its reason."""
+
+    def decorate(view):
+        return login_required(require_http_methods(list(methods))(view))
+
+    return decorate
+
+
+def local(value):
+    return timezone.localtime(value) if value else None
+
+
+def tree_rows(result, wanted_leaves: dict) -> list[dict]:
+    """Tree order: every ancestor of a wanted leaf as a heading, then the leaves."""
+    rows = []
+    for field in result.fields:
+        field_leaves = [leaf for leaf in field.leaves() if leaf.criterion.pk in wanted_leaves]
+        if not field_leaves:
+            continue
+        part = scoring.subtotal(field_leaves)
+        for node in field.walk():
+            if node.is_leaf and node.criterion.pk not in wanted_leaves:
+                continue
+            if not node.is_leaf and not any(leaf.criterion.pk in wanted_leaves for leaf in node.leaves()):
+                continue
+            score = node.score
+            rows.append(
+                {
+                    "node": node,
+                    "field": field,
+                    "part": part if node is field else None,
+                    "part_score": format_score(part.score),
+                    "part_plain": to_plain(part.score),
+                    "part_max": format_score(part.max),
+                    "max": format_score(node.max),
+                    "self": format_score(node.self),
+                    "appraised": format_score(score.appraised_score) if score else "",
+                    "rechecked": format_score(score.rechecked_score) if score else "",
+                    "final": format_score(node.appraised),
+                    "field_final": format_score(field.appraised) or "0",
+                    "field_final_plain": to_plain(field.appraised) or "0",
+                    "field_max": format_score(field.applicable_max),
+                }
+            )
+    return rows

@@ -1,0 +1,121 @@
+"""A department's entry page (self scores and explanations, or its answers to the council)
+and the "Gửi" that submits its part."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from .. import permissions, scoring, services
+from ..forms import EntryForm, EvidenceForm
+from ..models import Evidence, Stage
+from ..services import ConflictError, DomainError
+from ..services.deadlines import format_deadline
+from .common import protected, tree_rows
+
+
+@protected("GET", "POST")
+def entry(request, pk, agency_pk):
+    assessment, agency, role_can_write = permissions.scope_agency_part(request.user, pk, agency_pk)
+    state = services.part_state(assessment, agency.pk)
+    result = scoring.compute(assessment)
+    own_leaves = {n.criterion.pk: n for n in scoring.responsible_leaves(result, agency.pk)}
+    writable = services.writable_leaves(result, state, agency.pk) if role_can_write else {}
+    writable = {cid: n for cid, n in writable.items() if state.can_write_criterion(cid)}
+    can_write = bool(writable) and not state.closed_reason
+    form = EntryForm(list(writable.values()), state.stage or Stage.SELF_ASSESSMENT)
+    if request.method == "POST":
+        permissions.require_write(role_can_write)
+        if not can_write:
+            raise PermissionDenied(state.reason or "Phần việc này hiện không sửa được.")
+        _warn_not_applicable(request, own_leaves)
+        form = EntryForm(list(writable.values()), state.stage, request.POST)
+        if form.is_valid():
+            try:
+                saved = services.save_part(
+                    user=request.user, assessment=assessment, agency=agency, rows=form.rows()
+                )
+            except ConflictError as exc:
+                form.add_conflicts(exc.conflicts)
+                messages.error(request, exc.message)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                if saved:
+                    messages.success(request, f"Đã lưu {len(saved)} tiêu chí (bản nháp, chưa gửi).")
+                else:
+                    messages.info(request, "Không có thay đổi nào để lưu.")
+                return redirect("entry", pk=assessment.pk, agency_pk=agency.pk)
+        else:
+            messages.error(request, "Chưa lưu: có ô nhập chưa đúng, xem thông báo bên cạnh từng ô.")
+    evidence = _evidence_by_criterion(assessment, own_leaves)
+    rows = tree_rows(result, own_leaves)
+    for row in rows:
+        cid = row["node"].criterion.pk
+        row["evidence"] = evidence.get(cid, [])
+        if cid in writable:
+            row["editable"] = True
+            for prefix in form.names:
+                row[prefix] = form[f"{prefix}_{cid}"]
+            row["v"] = form[f"v_{cid}"]
+        row["lost_points"] = scoring.lost_points(row["node"])
+    context = {
+        "assessment": assessment,
+        "agency": agency,
+        "state": state,
+        "stage": state.stage,
+        "rows": rows,
+        "form": form,
+        "can_write": can_write,
+        "role_can_write": role_can_write,
+        "can_submit": role_can_write and state.can_submit,
+        "can_manage": permissions.can_manage_workflow(request.user, assessment),
+        "can_set_applicability": (
+            permissions.can_set_applicability(request.user, assessment) and not assessment.is_locked
+        ),
+        "deadline_text": format_deadline(state.deadline),
+        "writable_ids": list(writable),
+        "evidence_form": EvidenceForm(),
+    }
+    return render(request, "assessments/entry.html", context)
+
+
+def _warn_not_applicable(request, own_leaves) -> None:
+    """A page opened before Sở Nội vụ marked a criterion "không áp dụng" still posts it:
+    say that its score was not kept rather than drop it silently."""
+    codes = [
+        node.code
+        for cid, node in own_leaves.items()
+        if not node.applicable and (request.POST.get(f"s_{cid}") or request.POST.get(f"r_{cid}"))
+    ]
+    if codes:
+        messages.warning(
+            request,
+            "Sở Nội vụ đã đánh dấu không áp dụng, nên không lưu điểm nhập cho: " + ", ".join(codes) + ".",
+        )
+
+
+def _evidence_by_criterion(assessment, leaves) -> dict[int, list[Evidence]]:
+    grouped: dict[int, list[Evidence]] = {}
+    for item in Evidence.objects.filter(assessment=assessment, criterion_id__in=list(leaves)).order_by(
+        "uploaded_at"
+    ):
+        grouped.setdefault(item.criterion_id, []).append(item)
+    return grouped
+
+
+@protected("POST")
+def submit(request, pk, agency_pk):
+    assessment, agency, role_can_write = permissions.scope_agency_part(request.user, pk, agency_pk)
+    permissions.require_write(role_can_write)
+    state = services.part_state(assessment, agency.pk)
+    if not state.can_submit:
+        raise PermissionDenied(state.reason or "Phần việc này hiện không gửi được.")
+    try:
+        services.submit_part(user=request.user, assessment=assessment, agency=agency)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã gửi. Phần việc chỉ sửa được khi Sở Nội vụ trả lại.")
+    return redirect("entry", pk=assessment.pk, agency_pk=agency.pk)

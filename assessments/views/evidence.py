@@ -1,0 +1,87 @@
+"""Evidence files (tài liệu kiểm chứng): upload, private download, delete."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+
+from .. import permissions, scoring, services
+from ..forms import EvidenceForm
+from ..models import Criterion, Evidence
+from ..services import DomainError
+from .common import protected
+
+
+@protected("POST")
+def evidence_upload(request, pk, agency_pk, criterion_pk):
+    assessment, agency, role_can_write = permissions.scope_agency_part(request.user, pk, agency_pk)
+    permissions.require_write(role_can_write)
+    criterion = get_object_or_404(Criterion, pk=criterion_pk, framework_id=assessment.framework_id)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, f"{criterion.code}: " + " ".join(form.errors.get("file", [])))
+    else:
+        try:
+            item = services.add_evidence(
+                user=request.user,
+                assessment=assessment,
+                agency=agency,
+                criterion=criterion,
+                upload=form.cleaned_data["file"],
+            )
+        except DomainError as exc:
+            messages.error(request, f"{criterion.code}: {exc.message}")
+        else:
+            messages.success(request, f"{criterion.code}: đã tải lên “{item.original_name}”.")
+    return redirect(reverse("entry", args=[assessment.pk, agency.pk]) + f"#tc-{criterion.pk}")
+
+
+def _scope_evidence(user, evidence_pk) -> Evidence:
+    """The evidence if the user may see its criterion, else 404."""
+    evidence = get_object_or_404(Evidence.objects.select_related("assessment", "criterion"), pk=evidence_pk)
+    assessment = permissions.scope_assessment(user, evidence.assessment_id)
+    result = scoring.compute(assessment)
+    node = result.by_code.get(evidence.criterion.code)
+    responsible = [a.pk for a in node.responsible] if node else []
+    if not permissions.can_download_evidence(user, evidence, responsible):
+        raise Http404("Không tìm thấy tài liệu.")
+    return evidence
+
+
+@protected("GET")
+def evidence_download(request, evidence_pk):
+    evidence = _scope_evidence(request.user, evidence_pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Tệp không còn trên máy chủ.") from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@protected("POST")
+def evidence_delete(request, evidence_pk):
+    evidence = _scope_evidence(request.user, evidence_pk)
+    agency = evidence.agency
+    if agency is None:
+        raise PermissionDenied("Tài liệu không gắn với cơ quan nào.")
+    _assessment, agency, role_can_write = permissions.scope_agency_part(
+        request.user, evidence.assessment_id, agency.pk
+    )
+    permissions.require_write(role_can_write)
+    try:
+        services.delete_evidence(user=request.user, evidence=evidence, agency=agency)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã xóa “{evidence.original_name}”.")
+    return redirect(
+        reverse("entry", args=[evidence.assessment_id, agency.pk]) + f"#tc-{evidence.criterion_id}"
+    )

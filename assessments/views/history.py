@@ -1,0 +1,73 @@
+"""The history of one criterion: score changes and workflow events, newest first."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from .. import permissions, scoring, services
+from ..decimals import format_score
+from ..models import Criterion, Score
+from .common import protected
+
+FIELD_LABELS = {
+    name: Score._meta.get_field(name).verbose_name
+    for name in (
+        "applicable",
+        "self_score",
+        "explanation",
+        "appraised_score",
+        "appraisal_comment",
+        "response",
+        "rechecked_score",
+        "recheck_comment",
+    )
+}
+
+
+@protected("GET")
+def criterion_history(request, pk, criterion_pk):
+    assessment = permissions.scope_assessment(request.user, pk)
+    criterion = get_object_or_404(Criterion, pk=criterion_pk, framework_id=assessment.framework_id)
+    node = scoring.compute(assessment).by_code[criterion.code]
+    responsible = [a.pk for a in node.responsible]
+    if not permissions.can_see_criterion(request.user, assessment, responsible):
+        raise Http404("Không tìm thấy tiêu chí.")
+    entries = [
+        {
+            "kind": entry.kind,
+            "when": entry.when,
+            "who": _who(entry.user),
+            "record": entry.record,
+            "event": entry.event,
+            "changes": [_change(c.field, c.old, c.new) for c in entry.changes],
+        }
+        for entry in services.criterion_history(assessment, criterion, responsible)
+    ]
+    context = {
+        "assessment": assessment,
+        "criterion": criterion,
+        "node": node,
+        "max": format_score(node.max),
+        "entries": entries,
+    }
+    return render(request, "assessments/history.html", context)
+
+
+def _who(user) -> str:
+    if user is None:
+        return "hệ thống"
+    return user.get_full_name() or user.username
+
+
+def _change(name, old, new) -> dict:
+    def show(value):
+        if value is None or value == "":
+            return "(trống)"
+        if name.endswith("_score"):
+            return format_score(value)
+        if isinstance(value, bool):
+            return "có" if value else "không"
+        return str(value)
+
+    return {"field": FIELD_LABELS.get(name, name), "old": show(old), "new": show(new)}

@@ -1,0 +1,241 @@
+"""Sở Nội vụ's pages and actions: progress, return, extend, phase, lock and unlock, which
+criteria apply; and the council's appraisal and re-check (phúc tra) page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from .. import permissions, scoring, services
+from ..decimals import format_score
+from ..forms import ApplicabilityForm, AppraisalForm, ExtendForm, PhaseForm, ReasonForm, ReturnForm
+from ..models import Agency, Assessment, Criterion, Stage, WorkflowEvent
+from ..services import ConflictError, DomainError
+from ..services.deadlines import format_deadline
+from .common import local, protected, tree_rows
+
+
+def _errors(form) -> str:
+    return " ".join(e for errs in form.errors.values() for e in errs)
+
+
+@protected("GET")
+def progress(request, pk):
+    assessment, can_manage = permissions.scope_progress(request.user, pk)
+    stage = services.stage_of(assessment) or Stage.SELF_ASSESSMENT
+    deadlines = services.deadlines_for(assessment, stage)
+    result = scoring.compute(assessment)
+    rows = services.agency_progress(assessment, stage, result, deadlines, timezone.now())
+    events = WorkflowEvent.objects.filter(assessment=assessment).select_related(
+        "user", "agency", "criterion"
+    )[:30]
+    context = {
+        "assessment": assessment,
+        "can_manage": can_manage,
+        "stage": stage,
+        "stage_label": Stage(stage).label,
+        "rows": rows,
+        "events": events,
+        "base_deadline": format_deadline(deadlines.base),
+        "criterion_extensions": deadlines.by_criterion.values(),
+        "phase_form": PhaseForm(
+            initial={
+                "phase": assessment.phase,
+                "self_assessment_deadline": local(assessment.self_assessment_deadline),
+                "explanation_deadline": local(assessment.explanation_deadline),
+            }
+        ),
+        "extend_form": ExtendForm(agencies=[r.agency for r in rows], initial={"stage": stage}),
+        "reason_form": ReasonForm(),
+        "result": result,
+    }
+    return render(request, "assessments/progress.html", context)
+
+
+@protected("POST")
+def return_part(request, pk, agency_pk):
+    assessment, agency, _write = permissions.scope_agency_part(request.user, pk, agency_pk)
+    permissions.require_write(
+        permissions.can_manage_workflow(request.user, assessment), "Chỉ Sở Nội vụ được trả lại."
+    )
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Chưa trả lại: phải ghi ý kiến khi trả lại.")
+    else:
+        try:
+            services.return_part(
+                user=request.user,
+                assessment=assessment,
+                agency=agency,
+                comment=form.cleaned_data["comment"],
+                stage=request.POST.get("stage") or None,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Đã trả lại phần việc của {agency.name}.")
+    return redirect("progress", pk=assessment.pk)
+
+
+@protected("POST")
+def extend(request, pk):
+    assessment, can_manage = permissions.scope_progress(request.user, pk)
+    permissions.require_write(can_manage, "Chỉ Sở Nội vụ được gia hạn.")
+    form = ExtendForm(request.POST, agencies=services.agencies_of(assessment))
+    if not form.is_valid():
+        messages.error(request, "Chưa gia hạn: " + _errors(form))
+        return redirect("progress", pk=assessment.pk)
+    data = form.cleaned_data
+    agency = Agency.objects.filter(pk=data["agency"]).first() if data.get("agency") else None
+    criterion = None
+    code = (data.get("criterion") or "").strip()
+    if code:
+        criterion = Criterion.objects.filter(framework_id=assessment.framework_id, code=code).first()
+        if criterion is None:
+            messages.error(request, f"Chưa gia hạn: không có tiêu chí mã “{code}”.")
+            return redirect("progress", pk=assessment.pk)
+    try:
+        services.extend_deadline(
+            user=request.user,
+            assessment=assessment,
+            stage=data["stage"],
+            agency=agency,
+            criterion=criterion,
+            until=data["until"],
+            reason=data["reason"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã gia hạn đến {format_deadline(data['until'])}.")
+    return redirect("progress", pk=assessment.pk)
+
+
+@protected("POST")
+def phase(request, pk):
+    assessment, can_manage = permissions.scope_progress(request.user, pk)
+    permissions.require_write(can_manage, "Chỉ Sở Nội vụ được chuyển giai đoạn.")
+    form = PhaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Chưa lưu: " + _errors(form))
+        return redirect("progress", pk=assessment.pk)
+    try:
+        services.set_phase(user=request.user, assessment=assessment, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã cập nhật giai đoạn và thời hạn.")
+    return redirect("progress", pk=assessment.pk)
+
+
+@protected("POST")
+def lock(request, pk):
+    assessment, can_manage = permissions.scope_progress(request.user, pk)
+    permissions.require_write(can_manage, "Chỉ Sở Nội vụ được khóa đợt đánh giá.")
+    try:
+        services.lock(user=request.user, assessment=assessment, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã khóa đợt đánh giá: mọi trang nhập liệu chỉ còn xem.")
+    return redirect("progress", pk=assessment.pk)
+
+
+@protected("POST")
+def unlock(request, pk):
+    assessment, can_manage = permissions.scope_progress(request.user, pk)
+    permissions.require_write(can_manage, "Chỉ Sở Nội vụ được mở khóa.")
+    try:
+        services.unlock(user=request.user, assessment=assessment, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã mở khóa đợt đánh giá.")
+    return redirect("progress", pk=assessment.pk)
+
+
+@protected("POST")
+def set_applicability(request, pk, agency_pk, criterion_pk):
+    """Sở Nội vụ marks one of the agency's criteria applicable or "không áp dụng"."""
+    assessment, agency, _write = permissions.scope_agency_part(request.user, pk, agency_pk)
+    permissions.require_write(
+        permissions.can_set_applicability(request.user, assessment),
+        "Chỉ Sở Nội vụ được đánh dấu tiêu chí áp dụng hay không áp dụng.",
+    )
+    criterion = get_object_or_404(Criterion, pk=criterion_pk, framework_id=assessment.framework_id)
+    node = scoring.compute(assessment).by_code.get(criterion.code)
+    if node is None or agency.pk not in {a.pk for a in node.responsible}:
+        raise Http404("Tiêu chí không thuộc phần việc của cơ quan.")
+    back = redirect(reverse("entry", args=[assessment.pk, agency.pk]) + f"#tc-{criterion.pk}")
+    form = ApplicabilityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"{criterion.code}: chưa đổi. {_errors(form)}")
+        return back
+    applicable = form.cleaned_data["applicable"]
+    try:
+        services.set_applicable(
+            user=request.user,
+            assessment=assessment,
+            criterion=criterion,
+            applicable=applicable,
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        done = "áp dụng lại" if applicable else "đánh dấu không áp dụng: điểm tối đa không còn tính vào tổng"
+        messages.success(request, f"{criterion.code}: đã {done}.")
+    return back
+
+
+@protected("GET", "POST")
+def appraisal(request, pk):
+    assessment, role_can_write = permissions.scope_appraisal(request.user, pk)
+    result = scoring.compute(assessment)
+    leaves = {n.criterion.pk: n for n in result.leaves()}
+    phase_open = assessment.phase in (Assessment.Phase.APPRAISAL, Assessment.Phase.RECHECK)
+    can_write = role_can_write and phase_open and not assessment.is_locked
+    editable = {cid: n for cid, n in leaves.items() if n.applicable} if can_write else {}
+    form = AppraisalForm(list(editable.values()), assessment.phase)
+    if request.method == "POST":
+        permissions.require_write(role_can_write)
+        if not can_write:
+            raise PermissionDenied(
+                "Đợt đánh giá đã khóa."
+                if assessment.is_locked
+                else "Chỉ nhập điểm thẩm định trong giai đoạn thẩm định hoặc phúc tra."
+            )
+        form = AppraisalForm(list(editable.values()), assessment.phase, request.POST)
+        if form.is_valid():
+            try:
+                saved = services.save_appraisal(user=request.user, assessment=assessment, rows=form.rows())
+            except ConflictError as exc:
+                form.add_conflicts(exc.conflicts)
+                messages.error(request, exc.message)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"Đã lưu {len(saved)} tiêu chí." if saved else "Không có thay đổi.")
+                return redirect("appraisal", pk=assessment.pk)
+        else:
+            messages.error(request, "Chưa lưu: có ô nhập chưa đúng, xem thông báo bên cạnh từng ô.")
+    rows = tree_rows(result, leaves)
+    for row in rows:
+        cid = row["node"].criterion.pk
+        if cid in editable:
+            row["editable"] = True
+            row["a"], row["c"], row["v"] = form[f"a_{cid}"], form[f"c_{cid}"], form[f"v_{cid}"]
+    context = {
+        "assessment": assessment,
+        "rows": rows,
+        "form": form,
+        "can_write": can_write,
+        "recheck": assessment.phase == Assessment.Phase.RECHECK,
+        "total": format_score(result.appraised) or "—",
+        "total_max": format_score(result.applicable_max),
+    }
+    return render(request, "assessments/appraisal.html", context)
