@@ -366,6 +366,17 @@ def import_annex_table(
             outcome.actions.append(f"Tạo đợt đánh giá năm {year} của {subject.name}.")
         changes = _changes(plan)
         outcome.changes.extend(changes)
+        changed = [c for c in changes if c.status != UNCHANGED]
+        if plan.assessment is not None and plan.assessment.is_locked and changed:
+            message = (
+                f"Đợt đánh giá năm {year} của {subject.name} đã khóa: bảng có {len(changed)} dòng "
+                "thay đổi điểm. Sở Nội vụ cần mở khóa (kèm lý do) trước khi nhập."
+            )
+            if dry_run:
+                outcome.note(message, sheet=table.sheet or "")
+            else:
+                outcome.error(message, sheet=table.sheet or "")
+                return outcome
         if dry_run:
             return outcome
         _write(plan, changes, outcome, user=user)

@@ -350,7 +350,24 @@ def test_dry_run_shows_changes_and_writes_nothing(sample_assessment, capsys):
     assert snapshot() == before
 
 
+def test_import_into_a_locked_assessment_is_refused_when_it_changes_scores(sample_assessment):
+    assert sample_assessment.is_locked
+    before = snapshot()
+    unchanged = import_annex(to_bytes(annex_workbook(rows_with({}))), sample_assessment.subject, 2023)
+    assert unchanged.errors == []  # the same table again changes nothing: accepted
+    rows = rows_with({"1.1": {4: "1,4"}, "1": {4: "9,2193"}})
+    outcome = import_annex(to_bytes(annex_workbook(rows)), sample_assessment.subject, 2023)
+    assert [e.message for e in outcome.errors] == [
+        "Đợt đánh giá năm 2023 của Bình Phước đã khóa: bảng có 1 dòng thay đổi điểm. "
+        "Sở Nội vụ cần mở khóa (kèm lý do) trước khi nhập."
+    ]
+    assert not outcome.written
+    assert snapshot() == before
+
+
 def test_import_updates_changed_rows_with_history(sample_assessment):
+    sample_assessment.is_locked = False
+    sample_assessment.save()
     rows = rows_with({"1.1": {4: "1,4"}, "1": {4: "9,2193"}})
     outcome = import_annex(to_bytes(annex_workbook(rows)), sample_assessment.subject, 2023)
     assert outcome.errors == [] and outcome.written
