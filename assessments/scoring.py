@@ -21,6 +21,7 @@ from .models import (
     Score,
     ScoringMethod,
     criterion_label,
+    sort_key_for,
 )
 
 PUBLISHED_TOLERANCE = Decimal("0.01")
@@ -256,19 +257,25 @@ def build_tree(criteria: Iterable[Criterion], scores: Mapping[int, Score] | None
     tree imported without parent ids still rolls up correctly.
     """
     scores = scores or {}
+    fields, by_code = _link(criteria, lambda criterion: scores.get(criterion.pk))
+    for f in fields:
+        _roll_up(f)
+        _inherit_agencies(f, [])
+    return fields, by_code
+
+
+def _link(criteria: Iterable[Criterion], score_of) -> tuple[list[Node], dict[str, Node]]:
+    """Nodes in code order, each under the node of its parent code; roots are the fields."""
     by_code: dict[str, Node] = {}
     fields: list[Node] = []
-    for criterion in sorted(criteria, key=lambda c: c.sort_key):
-        node = Node(criterion=criterion, score=scores.get(criterion.pk))
+    for criterion in sorted(criteria, key=lambda c: sort_key_for(c.code)):
+        node = Node(criterion=criterion, score=score_of(criterion))
         by_code[criterion.code] = node
         parent_code = criterion.code.rpartition(".")[0]
         if parent_code and parent_code in by_code:
             by_code[parent_code].children.append(node)
         else:
             fields.append(node)
-    for f in fields:
-        _roll_up(f)
-        _inherit_agencies(f, [])
     return fields, by_code
 
 
@@ -522,18 +529,7 @@ def roll_up_table(criteria: Iterable[Criterion], scores_by_code: Mapping[str, Sc
     Like build_tree, but scores are matched by code and agencies are not read, so it runs
     on unsaved objects without a query. Returns (fields, by_code).
     """
-    from .models import sort_key_for
-
-    by_code: dict[str, Node] = {}
-    fields: list[Node] = []
-    for criterion in sorted(criteria, key=lambda c: sort_key_for(c.code)):
-        node = Node(criterion=criterion, score=scores_by_code.get(criterion.code))
-        by_code[criterion.code] = node
-        parent_code = criterion.code.rpartition(".")[0]
-        if parent_code and parent_code in by_code:
-            by_code[parent_code].children.append(node)
-        else:
-            fields.append(node)
+    fields, by_code = _link(criteria, lambda criterion: scores_by_code.get(criterion.code))
     for f in fields:
         _roll_up(f)
     return fields, by_code

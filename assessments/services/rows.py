@@ -97,19 +97,25 @@ def apply_rows(*, user, assessment, rows: dict[int, RowInput], source: str, reas
             score = Score(assessment=assessment, criterion_id=criterion_id, version=0)
         for name, value in row.values.items():
             setattr(score, name, _normalise(name, value) if name not in SCORE_FIELDS else value)
-        score.version += 1
-        score.updated_by = user
-        score._change_source = source
-        score._history_user = user
-        if reason:
-            score._change_reason = reason
-        try:
-            with transaction.atomic():
-                score.save()
-        except IntegrityError as exc:
-            # Two first saves of the same criterion at once: the other one won.
-            raise DomainError(
-                "Người khác vừa lưu cùng tiêu chí này; chưa lưu gì. Tải lại trang để xem giá trị mới."
-            ) from exc
+        save_score(score, user=user, source=source, reason=reason)
         saved.append(score)
     return saved
+
+
+def save_score(score: Score, *, user, source: str, reason: str = "") -> Score:
+    """Save one score row as a new version, with who, where from and why in its history."""
+    score.version += 1
+    score.updated_by = user
+    score._change_source = source
+    score._history_user = user
+    if reason:
+        score._change_reason = reason
+    try:
+        with transaction.atomic():
+            score.save()
+    except IntegrityError as exc:
+        # Two first saves of the same criterion at once: the other one won.
+        raise DomainError(
+            "Người khác vừa lưu cùng tiêu chí này; chưa lưu gì. Tải lại trang để xem giá trị mới."
+        ) from exc
+    return score

@@ -4,7 +4,7 @@ unlock, which criteria apply ("không áp dụng"); and the council's appraisal 
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from .. import scoring
@@ -20,7 +20,7 @@ from ..models import (
 )
 from .deadlines import format_deadline
 from .errors import DomainError
-from .rows import RowInput, apply_rows, check_score
+from .rows import RowInput, apply_rows, check_score, save_score
 
 APPRAISAL_FIELDS = {
     Assessment.Phase.APPRAISAL: ("appraised_score", "appraisal_comment"),
@@ -194,19 +194,7 @@ def set_applicable(
         if score is None:
             score = Score(assessment=assessment, criterion=criterion, version=0)
         score.applicable = applicable
-        score.version += 1
-        score.updated_by = user
-        score._change_source = source
-        score._history_user = user
-        score._change_reason = reason
-        try:
-            with transaction.atomic():
-                score.save()
-        except IntegrityError as exc:
-            raise DomainError(
-                "Người khác vừa lưu cùng tiêu chí này; chưa lưu gì. Tải lại trang để xem giá trị mới."
-            ) from exc
-        return score
+        return save_score(score, user=user, source=source, reason=reason)
 
 
 def agencies_of(assessment: Assessment) -> list[Agency]:
