@@ -126,7 +126,10 @@ def _figure(kind: str, points: tuple[FieldPoint, ...], year: int, ranked: int):
                         fontsize=8,
                         color="#3d4752",
                     )
-        lowest = min([v for v in now if v] + [float(p.previous_index) for p in points if p.previous_index])
+        lowest = min(
+            [v for v in now if v] + [float(p.previous_index) for p in points if p.previous_index],
+            default=0,
+        )
         ax.set_xlim(max(0, (int(lowest) // 10) * 10 - 10), 104)
         ax.set_xlabel("Chỉ số (%)")
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0f}"))

@@ -364,7 +364,10 @@ def chart_blocks(facts: ReportFacts) -> list:
             )
         )
     ranked = facts.ranked_count or max((p.rank or 0 for p in rows), default=0)
-    out = [charts.index_chart(tuple(rows), facts.year)]
+    out = []
+    if any(p.index is not None or p.previous_index is not None for p in rows):
+        # An open year with nothing appraised yet and no last year has no index to draw.
+        out.append(charts.index_chart(tuple(rows), facts.year))
     if any(p.rank for p in rows):
         out.append(charts.rank_chart(tuple(rows), facts.year, ranked))
     return out

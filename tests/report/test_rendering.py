@@ -99,3 +99,17 @@ def test_render_report_command_unknown_subject(reference_data, tmp_path):
         call_command(
             "render_report", "--subject", "Atlantis", "--year", "2023", "-o", str(tmp_path / "x.pdf")
         )
+
+
+def test_open_year_with_nothing_appraised_renders_in_all_three_formats(sample_assessment):
+    """A province's first open year (e.g. created by the 2025 merger): no score, no history."""
+    from assessments.models import Score
+
+    PublishedResult.objects.all().delete()
+    Score.objects.filter(assessment=sample_assessment).update(appraised_score=None, self_score=None)
+    report = build_report(sample_assessment)
+    text = html_text(str(document_html(report)))
+    assert "BÁO CÁO" in text
+    assert "Chỉ số các lĩnh vực năm 2023" not in text  # no index chart without any index
+    assert docx_text(render_docx(report))
+    assert pdf_text(pdf.render_pdf(report))
