@@ -47,8 +47,9 @@ class GradeBandInline(admin.TabularInline):
 
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
-    list_display = ["name", "year", "subject_kind", "criteria_count"]
+    list_display = ["name", "year", "subject_kind", "owner", "criteria_count"]
     list_filter = ["year", "subject_kind"]
+    autocomplete_fields = ["owner"]
     search_fields = ["name"]
     inlines = [GradeBandInline]
 

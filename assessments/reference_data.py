@@ -100,6 +100,7 @@ def load_framework_2023(report: LoadReport) -> Framework:
     framework, _ = Framework.objects.get_or_create(
         year=SAMPLE_YEAR,
         subject_kind=SubjectKind.PROVINCE,
+        owner=None,
         defaults={"name": FRAMEWORK_2023_NAME, "legal_basis": FRAMEWORK_2023_BASIS},
     )
     existing = {c.code: c for c in framework.criteria.all()}

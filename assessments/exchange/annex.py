@@ -77,7 +77,7 @@ class Plan:
 
 
 def _framework_for(subject: Subject, year: int) -> Framework | None:
-    return Framework.objects.filter(year=year, subject_kind=subject.kind).first()
+    return Framework.objects.for_subject(subject, year)
 
 
 def _check_against_framework(by_code, framework, outcome, label, cache=None) -> dict[str, Criterion]:
@@ -234,9 +234,11 @@ def plan_import(
         framework_parents = {c.code.rpartition(".")[0] for c in criteria.values()}
         leaves = {code for code in leaves if code not in framework_parents}
     else:
+        province = subject.province
         framework = Framework(
             year=year,
             subject_kind=subject.kind,
+            owner=province if province is not None and province.pk != subject.pk else None,
             name=f"Bộ Chỉ số cải cách hành chính năm {year}",
             legal_basis="Tạo từ bảng phụ lục được nhập",
         )

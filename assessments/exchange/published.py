@@ -239,7 +239,7 @@ def _check_duplicates(rows, outcome, *, key, what) -> None:
 
 
 def _check_fields(rows, subject: Subject, outcome: ImportOutcome) -> None:
-    frameworks = {f.year: f for f in Framework.objects.filter(subject_kind=subject.kind)}
+    frameworks = {year: Framework.objects.for_subject(subject, year) for year in {r.year for r in rows}}
     codes_by_year = {}
     for r in rows:
         framework = frameworks.get(r.year)

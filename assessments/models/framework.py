@@ -13,10 +13,37 @@ def score_field(verbose_name: str, **kwargs):
     return models.DecimalField(verbose_name, max_digits=SCORE_DIGITS, decimal_places=SCORE_PLACES, **kwargs)
 
 
+class FrameworkQuerySet(models.QuerySet):
+    def for_subject(self, subject, year: int):
+        """The framework that scores `subject` in `year`.
+
+        Provinces are scored on the ministry's national framework (no owner). A province
+        scores its own departments and communes on a framework it issues itself (owner = the
+        province); where it has none, the national one of that kind applies, if any.
+        """
+        frameworks = self.filter(year=year, subject_kind=subject.kind)
+        province = subject.province
+        if province is not None and province.pk != subject.pk:
+            own = frameworks.filter(owner=province).first()
+            if own is not None:
+                return own
+        return frameworks.filter(owner__isnull=True).first()
+
+
 class Framework(models.Model):
     year = models.PositiveIntegerField("năm đánh giá")
     subject_kind = models.CharField(
         "loại đối tượng", max_length=20, choices=SubjectKind.choices, default=SubjectKind.PROVINCE
+    )
+    owner = models.ForeignKey(
+        "assessments.Subject",
+        verbose_name="tỉnh ban hành",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="own_frameworks",
+        help_text="Để trống với bộ tiêu chí của Bộ Nội vụ; chọn tỉnh với bộ tiêu chí tỉnh tự ban hành "
+        "để đánh giá các sở, ban, ngành và UBND cấp xã của mình.",
     )
     name = models.CharField("tên bộ tiêu chí", max_length=300)
     legal_basis = models.TextField(
@@ -26,12 +53,23 @@ class Framework(models.Model):
     )
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
 
+    objects = FrameworkQuerySet.as_manager()
+
     class Meta:
         verbose_name = "bộ tiêu chí"
         verbose_name_plural = "bộ tiêu chí"
         ordering = ["-year", "subject_kind"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "subject_kind"], name="framework_unique_year_kind"),
+            models.UniqueConstraint(
+                fields=["year", "subject_kind"],
+                condition=Q(owner__isnull=True),
+                name="framework_unique_national_year_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "subject_kind", "owner"],
+                condition=Q(owner__isnull=False),
+                name="framework_unique_owner_year_kind",
+            ),
             models.CheckConstraint(
                 condition=Q(subject_kind__in=[k.value for k in SubjectKind]),
                 name="framework_subject_kind_valid",

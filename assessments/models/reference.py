@@ -92,6 +92,17 @@ class Subject(Validity):
         return self.name
 
     @property
+    def province(self):
+        """The province this subject belongs to (itself for a province), following parents."""
+        subject, seen = self, set()
+        while subject is not None and subject.pk not in seen:
+            if subject.kind == SubjectKind.PROVINCE:
+                return subject
+            seen.add(subject.pk)
+            subject = subject.parent
+        return None
+
+    @property
     def title(self) -> str:
         """How a report names it: "tỉnh Bình Phước", "thành phố Hà Nội"."""
         if self.kind == SubjectKind.PROVINCE:

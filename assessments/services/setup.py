@@ -14,6 +14,7 @@ def copy_framework(source: Framework, year: int, *, name: str | None = None) -> 
     framework, created = Framework.objects.get_or_create(
         year=year,
         subject_kind=source.subject_kind,
+        owner=source.owner,
         defaults={"name": name or source.name, "legal_basis": source.legal_basis},
     )
     if not created and framework.criteria.exists():

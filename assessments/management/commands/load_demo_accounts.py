@@ -64,7 +64,9 @@ class Command(BaseCommand):
             .order_by("-valid_until")
             .first()
         )
-        framework = Framework.objects.filter(year=SAMPLE_YEAR, subject_kind=SubjectKind.PROVINCE).first()
+        framework = Framework.objects.filter(
+            year=SAMPLE_YEAR, subject_kind=SubjectKind.PROVINCE, owner__isnull=True
+        ).first()
         if province is None or framework is None:
             self.stdout.write(
                 self.style.WARNING("Chưa có dữ liệu mẫu: chạy `python manage.py load_reference_data` trước.")
