@@ -61,11 +61,30 @@ def deadlines_for(assessment: Assessment, stage: str | None) -> Deadlines:
         return Deadlines(base=None)
     deadlines = Deadlines(base=base_deadline(assessment, stage))
     for extension in DeadlineExtension.objects.filter(assessment=assessment, stage=stage).order_by("until"):
-        if extension.agency_id:
-            deadlines.by_agency[extension.agency_id] = extension
-        else:
-            deadlines.by_criterion[extension.criterion_id] = extension
+        _add_extension(deadlines, extension)
     return deadlines
+
+
+def deadlines_for_many(assessments) -> dict[int, Deadlines]:
+    """The deadlines of each assessment's current stage, by assessment pk (one query for
+    all of them; none when no assessment is in a stage)."""
+    stages = {a.pk: stage_of(a) for a in assessments}
+    found = {a.pk: Deadlines(base=base_deadline(a, stages[a.pk])) for a in assessments}
+    staged = [pk for pk, stage in stages.items() if stage is not None]
+    if staged:
+        extensions = DeadlineExtension.objects.filter(assessment_id__in=staged).order_by("until")
+        for extension in extensions:
+            if extension.stage == stages[extension.assessment_id]:
+                _add_extension(found[extension.assessment_id], extension)
+    return found
+
+
+def _add_extension(deadlines: Deadlines, extension: DeadlineExtension) -> None:
+    """Extensions are added in the order of their date: the latest one wins."""
+    if extension.agency_id:
+        deadlines.by_agency[extension.agency_id] = extension
+    else:
+        deadlines.by_criterion[extension.criterion_id] = extension
 
 
 def is_passed(deadline: datetime.datetime | None, now: datetime.datetime | None = None) -> bool:

@@ -4,6 +4,7 @@ a deadline to the agencies that have not submitted, each sent once (ReminderLog)
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -12,11 +13,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import permissions, scoring
-from ..models import Assessment, ReminderLog, Role, Stage, Submission
-from .deadlines import deadlines_for, format_deadline, is_passed, stage_of
-from .workflow import agencies_of
+from ..models import Agency, Assessment, ReminderLog, Role, Stage, Submission
+from .deadlines import PHASE_STAGE, deadlines_for_many, format_deadline, is_passed, stage_of
 
 REMINDER_DAYS = (7, 3, 1)
+REMINDER_CHUNK = 500
 
 
 @dataclass
@@ -45,52 +46,78 @@ class DueItem:
 
 def open_parts(assessment: Assessment, *, now=None) -> list[DueItem]:
     """Every responsible agency's part in the current stage (a fixed number of queries)."""
-    stage = stage_of(assessment)
-    if stage is None or assessment.is_locked:
-        return []
+    return open_parts_many([assessment], now=now)[assessment.pk]
+
+
+def open_parts_many(assessments, *, now=None) -> dict[int, list[DueItem]]:
+    """open_parts of several assessments, by assessment pk, with a fixed number of queries
+    whatever their number: deadline extensions (1), the frameworks' criteria and their
+    agencies (2), submissions (1), the provinces' agencies (1). The assessments should come
+    with their subject and framework (select_related)."""
+    assessments = list(assessments)
+    found: dict[int, list[DueItem]] = {a.pk: [] for a in assessments}
+    answering = [a for a in assessments if stage_of(a) is not None and not a.is_locked]
+    if not answering:
+        return found
     now = now or timezone.now()
-    deadlines = deadlines_for(assessment, stage)
-    result = scoring.compute(assessment)
-    responsible = {a.pk for leaf in result.leaves() for a in leaf.responsible}
-    submitted = set(
-        Submission.objects.filter(
-            assessment=assessment, stage=stage, status=Submission.Status.SUBMITTED
-        ).values_list("agency_id", flat=True)
-    )
-    items = []
-    for agency in agencies_of(assessment):
-        if agency.pk not in responsible:
-            continue
-        deadline = deadlines.for_agency(agency.pk)
-        items.append(
-            DueItem(
-                assessment=assessment,
-                agency=agency,
-                stage=stage,
-                deadline=deadline,
-                submitted=agency.pk in submitted,
-                overdue=agency.pk not in submitted and is_passed(deadline, now),
-            )
+    deadlines = deadlines_for_many(answering)
+    responsible = scoring.responsible_agency_ids({a.framework_id for a in answering})
+    submitted = {
+        (assessment_id, agency_id, stage)
+        for assessment_id, agency_id, stage in Submission.objects.filter(
+            assessment_id__in=[a.pk for a in answering], status=Submission.Status.SUBMITTED
         )
-    return items
+        .order_by()
+        .values_list("assessment_id", "agency_id", "stage")
+    }
+    by_province = defaultdict(list)
+    for agency in Agency.objects.filter(province_id__in={a.subject_id for a in answering}).order_by(
+        "-is_process_owner", "name"
+    ):
+        by_province[agency.province_id].append(agency)
+    for assessment in answering:
+        stage = stage_of(assessment)
+        for agency in by_province[assessment.subject_id]:
+            if agency.pk not in responsible[assessment.framework_id]:
+                continue
+            if not agency.is_valid_in_year(assessment.framework.year):  # as agencies_of
+                continue
+            deadline = deadlines[assessment.pk].for_agency(agency.pk)
+            is_submitted = (assessment.pk, agency.pk, stage) in submitted
+            found[assessment.pk].append(
+                DueItem(
+                    assessment=assessment,
+                    agency=agency,
+                    stage=stage,
+                    deadline=deadline,
+                    submitted=is_submitted,
+                    overdue=not is_submitted and is_passed(deadline, now),
+                )
+            )
+    return found
 
 
-def due_for_user(user, assessments) -> list[DueItem]:
+def due_for_user(user, assessments, *, parts: dict[int, list[DueItem]] | None = None) -> list[DueItem]:
     """The home page notice: an editor sees its agency's open part; Sở Nội vụ sees the
-    agencies that have not submitted yet."""
-    items = []
+    agencies that have not submitted yet. A fixed number of queries (open_parts_many)
+    whatever the number of assessments; none when their `parts` are given."""
     role = permissions.role_of(user)
+    if role not in (Role.DEPARTMENT_EDITOR, Role.PROCESS_OWNER):
+        return []
     own = permissions.agency_of(user)
+    if role == Role.DEPARTMENT_EDITOR and own is None:
+        return []
+    assessments = [a for a in assessments if permissions.is_open(a)]
+    items = []
+    if parts is None:
+        parts = open_parts_many(assessments)
     for assessment in assessments:
-        if not permissions.is_open(assessment):
-            continue
-        for item in open_parts(assessment):
+        for item in parts[assessment.pk]:
             if item.submitted:
                 continue
-            if role == Role.DEPARTMENT_EDITOR and (own is None or own.pk != item.agency.pk):
+            if role == Role.DEPARTMENT_EDITOR and own.pk != item.agency.pk:
                 continue
-            if role in (Role.DEPARTMENT_EDITOR, Role.PROCESS_OWNER):
-                items.append(item)
+            items.append(item)
     return items
 
 
@@ -123,9 +150,13 @@ def send_reminders(*, now=None, stdout=None) -> ReminderReport:
     now = now or timezone.now()
     today = timezone.localdate(now)
     report = ReminderReport()
-    assessments = Assessment.objects.select_related("subject", "framework").filter(is_locked=False)
-    for assessment in assessments:
-        for item in open_parts(assessment, now=now):
+    assessments = list(
+        Assessment.objects.select_related("subject", "framework").filter(
+            is_locked=False, phase__in=list(PHASE_STAGE)
+        )
+    )
+    for assessment, items in _open_parts_in_chunks(assessments, now=now):
+        for item in items:
             if item.submitted or item.deadline is None or is_passed(item.deadline, now):
                 continue
             days_left = (timezone.localdate(item.deadline) - today).days
@@ -155,6 +186,15 @@ def send_reminders(*, now=None, stdout=None) -> ReminderReport:
             if stdout is not None:
                 stdout.write(f"Đã nhắc {item.agency.name} ({', '.join(recipients)})")
     return report
+
+
+def _open_parts_in_chunks(assessments, *, now, size: int = REMINDER_CHUNK):
+    """(assessment, its open parts), computed a chunk at a time (bounded IN lists)."""
+    for start in range(0, len(assessments), size):
+        chunk = assessments[start : start + size]
+        parts = open_parts_many(chunk, now=now)
+        for assessment in chunk:
+            yield assessment, parts[assessment.pk]
 
 
 def _send(item: DueItem, days_left: int, recipients: list[str]) -> None:

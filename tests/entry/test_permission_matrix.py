@@ -256,13 +256,20 @@ def test_editor_cannot_write_after_submission_or_lock(client, world, users):
 
 @pytest.mark.django_db
 def test_editor_does_not_see_closed_assessments(client, world, users):
-    """A published (or not yet opened) assessment is outside an editor's scope."""
+    """A published (or not yet opened) assessment is outside an editor's scope: the home
+    page offers no way into it (a published one shows only its figures, among the province's
+    published results)."""
     assessment, stp = world["assessment"], world["agency"]
     client.force_login(users["editor"])
+    entry_url = reverse("entry", args=[assessment.pk, stp.pk])
     for phase in (Assessment.Phase.PUBLISHED, Assessment.Phase.PREPARATION):
         Assessment.objects.filter(pk=assessment.pk).update(phase=phase)
-        assert client.get(reverse("entry", args=[assessment.pk, stp.pk])).status_code == 404
-        assert "2031" not in client.get(reverse("home")).content.decode()
+        assert client.get(entry_url).status_code == 404
+        html = client.get(reverse("home")).content.decode()
+        assert entry_url not in html
+        assert f"/danh-gia/{assessment.pk}/" not in html
+        if phase == Assessment.Phase.PREPARATION:
+            assert "2031" not in html
 
 
 PAGE_AFFORDANCES = {

@@ -47,3 +47,21 @@ def test_one_national_and_one_own_framework_per_year_and_kind(provinces):
         Framework.objects.create(year=2024, subject_kind=SubjectKind.PROVINCE, name="3")
     with pytest.raises(IntegrityError), transaction.atomic():
         Framework.objects.create(year=2024, subject_kind=SubjectKind.DEPARTMENT, owner=a, name="4")
+
+
+def test_a_national_framework_answers_to_each_province_s_own_agencies(reference_data):
+    """Criteria of the ministry's framework name the agencies of every province using it;
+    an assessment sees only its own province's."""
+    from assessments import scoring
+    from assessments.models import Agency, Assessment, Criterion
+
+    framework = Framework.objects.get(year=2023, subject_kind=SubjectKind.PROVINCE, owner=None)
+    other = Subject.objects.get(kind=SubjectKind.PROVINCE, code="72", valid_from=None)
+    their_justice = Agency.objects.create(province=other, name="Sở Tư pháp")
+    Criterion.objects.get(framework=framework, code="2").agencies.add(their_justice)
+    theirs = Assessment.objects.create(subject=other, framework=framework)
+    ours = Assessment.objects.get(subject__code="70", framework=framework)
+
+    assert scoring.compute(theirs).by_code["2.1.1"].responsible == [their_justice]
+    ours_names = [(a.name, a.province.code) for a in scoring.compute(ours).by_code["2.1.1"].responsible]
+    assert ours_names == [("Sở Tư pháp", "70")]

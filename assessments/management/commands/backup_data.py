@@ -152,8 +152,16 @@ def pg_connection_args(using: str = DEFAULT_DB_ALIAS) -> tuple[list[str], dict[s
     env = dict(os.environ)
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])
-    args += ["--dbname", str(db["NAME"])]
+    # libpq options of DATABASE_URL (?sslmode=require …) go into a connection string.
+    conninfo = [f"dbname='{db['NAME']}'"]
+    for key, value in (db.get("OPTIONS") or {}).items():
+        if key in LIBPQ_OPTIONS:
+            conninfo.append(f"{key}='{value}'")
+    args += ["--dbname", " ".join(conninfo)]
     return args, env
+
+
+LIBPQ_OPTIONS = {"sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "target_session_attrs"}
 
 
 def pg_tool(name: str) -> str:
@@ -203,6 +211,9 @@ class Command(BaseCommand):
         if db_format == "pgdump" and vendor != "postgresql":
             raise BackupError("Định dạng pgdump chỉ dùng được với PostgreSQL; hãy dùng --format json.")
         output = Path(options["output"]) if options["output"] else default_output()
+        media_root = Path(settings.MEDIA_ROOT)
+        if output.resolve().is_relative_to(media_root.resolve()):
+            raise BackupError("Không lưu bản sao lưu bên trong MEDIA_ROOT: hãy chọn thư mục khác.")
         output.parent.mkdir(parents=True, exist_ok=True)
 
         with tempfile.TemporaryDirectory(prefix="parindex-backup-") as work:
@@ -213,7 +224,6 @@ class Command(BaseCommand):
             else:
                 dump_name = JSON_DUMP
                 counts = self.dump_json(work_dir / dump_name, using)
-            media_root = Path(settings.MEDIA_ROOT)
             files = media_files(media_root)
             manifest = {
                 "archive_version": ARCHIVE_VERSION,
@@ -245,7 +255,6 @@ class Command(BaseCommand):
                 f"{len(files)} tệp đính kèm, {output.stat().st_size:,} byte."
             )
         )
-        return None
 
     def dump_json(self, path: Path, using: str) -> dict[str, int]:
         connection = connections[using]

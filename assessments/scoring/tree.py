@@ -1,30 +1,23 @@
-"""The one module that computes roll-ups, indices, parts, counts, ranks and comparisons.
-
-Every page, export, report and admin screen reads from here; nothing else adds scores up.
-A computation issues a fixed number of queries whatever the size of the tree:
-criteria (1), their agencies (1), the assessment's scores (1).
-"""
+"""Roll-ups of one criteria tree: nodes, results, parts, counts; one assessment at a time."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .decimals import HUNDRED, ZERO, format_score, round_index, round_score, to_plain
-from .models import (
+from ..decimals import HUNDRED, ZERO, round_score, to_plain
+from ..models import (
     Assessment,
     Criterion,
     Framework,
     GradeBand,
-    PublishedResult,
     Score,
     ScoringMethod,
     criterion_label,
     sort_key_for,
 )
-
-PUBLISHED_TOLERANCE = Decimal("0.01")
 
 
 def index_of(score: Decimal | None, maximum: Decimal | None) -> Decimal | None:
@@ -209,6 +202,8 @@ class Result:
         return [n for n in self.self_assessed_leaves() if n.appraised == 0]
 
     def issues(self) -> list[TreeIssue]:
+        from .validation import validate_nodes
+
         return validate_nodes(self.fields)
 
     def as_dict(self) -> dict:
@@ -250,17 +245,27 @@ def _sum_present(values: Iterable[Decimal | None]) -> Decimal | None:
     return round_score(total) if seen else None
 
 
-def build_tree(criteria: Iterable[Criterion], scores: Mapping[int, Score] | None = None):
+def build_tree(
+    criteria: Iterable[Criterion],
+    scores: Mapping[int, Score] | None = None,
+    *,
+    inherit_agencies: bool = True,
+    province_id: int | None = None,
+):
     """Link criteria into nodes by code and roll scores up from the leaves.
 
     Returns (fields, by_code). Parent links follow the codes ("1.3.2" under "1.3"), so a
-    tree imported without parent ids still rolls up correctly.
+    tree imported without parent ids still rolls up correctly. With inherit_agencies=False
+    the responsible agencies are not worked out (node.responsible stays empty), so criteria
+    loaded without their agencies cost no query. With province_id, only that province's
+    agencies count (a national framework's criteria name the agencies of every province).
     """
     scores = scores or {}
     fields, by_code = _link(criteria, lambda criterion: scores.get(criterion.pk))
     for f in fields:
         _roll_up(f)
-        _inherit_agencies(f, [])
+        if inherit_agencies:
+            _inherit_agencies(f, [], province_id)
     return fields, by_code
 
 
@@ -279,12 +284,55 @@ def _link(criteria: Iterable[Criterion], score_of) -> tuple[list[Node], dict[str
     return fields, by_code
 
 
-def _inherit_agencies(node: Node, inherited: list) -> None:
+def _inherit_agencies(node: Node, inherited: list, province_id: int | None = None) -> None:
     """A criterion answers to its own agencies, or else to its nearest ancestor's."""
-    own = list(node.criterion.agencies.all())
+    own = [
+        agency
+        for agency in node.criterion.agencies.all()
+        if province_id is None or agency.province_id == province_id
+    ]
     node.responsible = own or inherited
     for child in node.children:
-        _inherit_agencies(child, node.responsible)
+        _inherit_agencies(child, node.responsible, province_id)
+
+
+def province_id_of(subject) -> int | None:
+    """The id of the province whose agencies answer for this subject's criteria."""
+    province = subject.province
+    return province.pk if province is not None else None
+
+
+def province_ids_of(subjects: Iterable) -> dict[int, int | None]:
+    """province_id_of for many subjects: one query per level of the subject tree (a commune
+    under a district under a province: two), whatever the number of subjects."""
+    from ..models import Subject, SubjectKind
+
+    found: dict[int, int | None] = {}
+    pending: dict[int, set[int]] = defaultdict(set)  # ancestor id -> subjects waiting for it
+    for subject in subjects:
+        if subject.kind == SubjectKind.PROVINCE:
+            found[subject.pk] = subject.pk
+        elif subject.parent_id is None:
+            found[subject.pk] = None
+        else:
+            pending[subject.parent_id].add(subject.pk)
+    for _depth in range(5):
+        if not pending:
+            break
+        rows = Subject.objects.filter(pk__in=list(pending)).values_list("pk", "kind", "parent_id")
+        following: dict[int, set[int]] = defaultdict(set)
+        for pk, kind, parent_id in rows:
+            waiting = pending.pop(pk)
+            if kind == SubjectKind.PROVINCE or parent_id is None:
+                found.update(dict.fromkeys(waiting, pk if kind == SubjectKind.PROVINCE else None))
+            else:
+                following[parent_id] |= waiting
+        for waiting in pending.values():
+            found.update(dict.fromkeys(waiting))
+        pending = following
+    for waiting in pending.values():
+        found.update(dict.fromkeys(waiting))
+    return found
 
 
 def _roll_up(node: Node) -> None:
@@ -321,7 +369,7 @@ def compute(assessment: Assessment, criteria: list[Criterion] | None = None) -> 
     framework = assessment.framework
     criteria = criteria if criteria is not None else framework_criteria(framework)
     scores = {s.criterion_id: s for s in Score.objects.filter(assessment=assessment)}
-    fields, by_code = build_tree(criteria, scores)
+    fields, by_code = build_tree(criteria, scores, province_id=province_id_of(assessment.subject))
     return Result(
         framework=framework,
         fields=fields,
@@ -335,162 +383,6 @@ def compute_framework(framework: Framework) -> Result:
     """The tree alone, for describing a framework (counts, maxima), with no scores."""
     fields, by_code = build_tree(framework_criteria(framework))
     return Result(framework=framework, fields=fields, by_code=by_code)
-
-
-# --- validation ---------------------------------------------------------------------------
-
-
-def validate_nodes(fields: list[Node]) -> list[TreeIssue]:
-    """Check a rolled-up tree. Each issue names the code, in Vietnamese."""
-    issues: list[TreeIssue] = []
-    for f in fields:
-        for node in f.walk():
-            issues.extend(_node_issues(node))
-    return issues
-
-
-def _node_issues(node: Node) -> list[TreeIssue]:
-    code = node.code
-    found: list[TreeIssue] = []
-    if node.criterion.max_score is not None and node.criterion.max_score < 0:
-        found.append(TreeIssue(code, f"{code}: điểm tối đa {format_score(node.criterion.max_score)} âm"))
-    if not node.is_leaf:
-        stated = node.criterion.max_score
-        if stated is not None and stated != node.max:
-            found.append(
-                TreeIssue(
-                    code,
-                    f"{code}: điểm tối đa {format_score(stated)} khác tổng điểm tối đa các "
-                    f"tiêu chí con ({format_score(node.max)})",
-                )
-            )
-        return found
-    score = node.score
-    if score is None:
-        return found
-    for label, value in (
-        ("điểm tự đánh giá", score.self_score),
-        ("điểm thẩm định", score.appraised_score),
-        ("điểm phúc tra", score.rechecked_score),
-    ):
-        if value is None:
-            continue
-        if value < 0:
-            found.append(TreeIssue(code, f"{code}: {label} {format_score(value)} nhỏ hơn 0"))
-        elif value > node.max:
-            found.append(
-                TreeIssue(
-                    code,
-                    f"{code}: {label} {format_score(value)} lớn hơn điểm tối đa {format_score(node.max)}",
-                )
-            )
-    if node.is_survey and score.self_score is not None:
-        found.append(
-            TreeIssue(
-                code,
-                f"{code}: tiêu chí chấm qua điều tra xã hội học không có điểm tự đánh giá "
-                f"(đang có {format_score(score.self_score)})",
-            )
-        )
-    return found
-
-
-def validate_framework(framework: Framework) -> list[TreeIssue]:
-    criteria = framework_criteria(framework)
-    issues = []
-    codes = {c.code for c in criteria}
-    for c in criteria:
-        parent_code = c.code.rpartition(".")[0]
-        if parent_code and parent_code not in codes:
-            issues.append(TreeIssue(c.code, f"{c.code}: không có tiêu chí cha {parent_code}"))
-    fields, _ = build_tree(criteria)
-    return issues + validate_nodes(fields)
-
-
-# --- ranks, grades, comparisons -----------------------------------------------------------
-
-
-def rank(indices: Mapping, *, places: int = 2) -> dict:
-    """Competition ranking ("1224"): equal indices share a rank, the next rank skips.
-
-    Indices are compared at their published precision (2 decimals by default), so two
-    units at 95,70 % are both 3rd and the next is 5th.
-    """
-    quantised = {
-        key: (round_index(value) if places == 2 else value)
-        for key, value in indices.items()
-        if value is not None
-    }
-    ordered = sorted(quantised.values(), reverse=True)
-    first_position: dict[Decimal, int] = {}
-    for position, value in enumerate(ordered, start=1):
-        first_position.setdefault(value, position)
-    return {key: first_position[value] for key, value in quantised.items()}
-
-
-def grade_for(index: Decimal | None, bands: Iterable[GradeBand]) -> str | None:
-    if index is None:
-        return None
-    for band in sorted(bands, key=lambda b: b.min_index, reverse=True):
-        if index >= band.min_index:
-            return band.label
-    return None
-
-
-@dataclass
-class Comparison:
-    """This year against last: change in percentage points, rank change (up is positive)."""
-
-    index: Decimal | None
-    previous_index: Decimal | None
-    rank: int | None = None
-    previous_rank: int | None = None
-
-    @property
-    def change(self) -> Decimal | None:
-        if self.index is None or self.previous_index is None:
-            return None
-        return round_index(self.index) - round_index(self.previous_index)
-
-    @property
-    def rank_change(self) -> int | None:
-        if self.rank is None or self.previous_rank is None:
-            return None
-        return self.previous_rank - self.rank
-
-
-def compare(index, previous_index, rank=None, previous_rank=None) -> Comparison:
-    return Comparison(index, previous_index, rank, previous_rank)
-
-
-@dataclass
-class PublishedGap:
-    field_code: str
-    published: Decimal
-    computed: Decimal
-
-    @property
-    def difference(self) -> Decimal:
-        return self.published - self.computed
-
-
-def published_results(subject, year: int) -> dict[str, PublishedResult]:
-    """Published total ("") and field indices of one subject and year, by field code."""
-    return {p.field_code: p for p in PublishedResult.objects.filter(subject=subject, year=year)}
-
-
-def published_gaps(result: Result, published: Mapping[str, PublishedResult]) -> list[PublishedGap]:
-    """Where a published index differs from the computed one by more than 0,01."""
-    gaps = []
-    computed = {f.code: f.index for f in result.fields}
-    computed[""] = result.index
-    for code, pub in sorted(published.items()):
-        value = computed.get(code)
-        if value is None:
-            continue
-        if abs(round_index(value) - pub.index) > PUBLISHED_TOLERANCE:
-            gaps.append(PublishedGap(code, pub.index, round_index(value)))
-    return gaps
 
 
 # --- read helpers for the entry pages -----------------------------------------------------
@@ -535,48 +427,10 @@ def roll_up_table(criteria: Iterable[Criterion], scores_by_code: Mapping[str, Sc
     return fields, by_code
 
 
-@dataclass
-class RegionRank:
-    """ "thứ 02 trong khu vực Đông Nam Bộ (sau tỉnh Bà Rịa - Vũng Tàu)"."""
-
-    rank: int
-    count: int
-    region: str
-    ahead: list = field(default_factory=list)  # subjects ranked before, best first
-
-
-def region_rank(subject, year: int, field_code: str = "") -> RegionRank | None:
-    """The subject's rank among the units of its region, from stored national results.
-
-    The region's units are those of the same kind valid at the end of the year. None when
-    the subject has no region, or when any unit of the region has no published result.
-    Ranks follow the published national ranks; where some are missing, the indices
-    (competition ranking at 2 decimals).
-    """
-    import datetime
-
-    from .models import Subject
-
-    if not subject.region:
+def grade_for(index: Decimal | None, bands: Iterable[GradeBand]) -> str | None:
+    if index is None:
         return None
-    peers = list(
-        Subject.objects.filter(kind=subject.kind, region=subject.region).valid_on(datetime.date(year, 12, 31))
-    )
-    if subject.pk not in {p.pk for p in peers}:
-        peers.append(subject)
-    published = {
-        p.subject_id: p
-        for p in PublishedResult.objects.filter(
-            subject__in=peers, year=year, field_code=field_code
-        ).select_related("subject")
-    }
-    if any(p.pk not in published for p in peers):
-        return None
-    if all(published[p.pk].rank is not None for p in peers):
-        key = {p.pk: published[p.pk].rank for p in peers}
-        ranks = {pk: 1 + sum(1 for other in key.values() if other < value) for pk, value in key.items()}
-    else:
-        ranks = rank({p.pk: published[p.pk].index for p in peers})
-    own = ranks[subject.pk]
-    ahead = sorted((p for p in peers if ranks[p.pk] < own), key=lambda p: (ranks[p.pk], p.name))
-    return RegionRank(rank=own, count=len(peers), region=subject.region, ahead=ahead)
+    for band in sorted(bands, key=lambda b: b.min_index, reverse=True):
+        if index >= band.min_index:
+            return band.label
+    return None

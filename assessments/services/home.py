@@ -1,0 +1,133 @@
+"""What the home page lists for each user, as bounded queries (never every assessment).
+
+- A department editor: the open assessments of its province in which its agency answers for
+  criteria (not locked, in a self-assessment or explanation phase), and the recent published
+  results of its province.
+- Sở Nội vụ, appraisers and viewers: the assessments of their province (the province itself,
+  its departments and communes), newest year first, filtered by year and kind of subject and
+  paginated by the view. A user without an agency (a superuser) sees every province.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from .. import permissions
+from ..models import Assessment, Framework, SubjectKind
+from .deadlines import PHASE_STAGE
+from .reminders import DueItem, due_for_user, open_parts_many
+
+RECENT_PUBLISHED = 5
+
+# The kinds of subject offered by the filter, in the order the list shows them.
+KIND_CHOICES = [
+    (SubjectKind.PROVINCE, "Tỉnh"),
+    (SubjectKind.DEPARTMENT, "Sở, ban, ngành"),
+    (SubjectKind.DISTRICT, "Huyện"),
+    (SubjectKind.COMMUNE, "Xã"),
+]
+
+
+@dataclass
+class HomeFilter:
+    """The year and kind of subject chosen on the home page (None: all)."""
+
+    year: int | None = None
+    kind: str | None = None
+
+    @classmethod
+    def from_query(cls, params) -> HomeFilter:
+        """Read ?year=&kind= leniently: a value that is not offered is ignored."""
+        year = params.get("year", "").strip()
+        kind = params.get("kind", "").strip()
+        return cls(
+            year=int(year) if year.isdigit() else None,
+            kind=kind if kind in {k for k, _ in KIND_CHOICES} else None,
+        )
+
+    @property
+    def kinds(self) -> list[tuple[str, str]]:
+        return [(str(k), label) for k, label in KIND_CHOICES]
+
+    @property
+    def is_active(self) -> bool:
+        return self.year is not None or self.kind is not None
+
+
+def _listing() -> QuerySet:
+    return Assessment.objects.select_related("subject", "framework")
+
+
+def province_assessments(user, home_filter: HomeFilter | None = None) -> QuerySet:
+    """The assessments of the user's province (its agency's province): the province itself and
+    the subjects under it, newest year first, the province before its departments and
+    communes. Every assessment for a user without an agency."""
+    home_filter = home_filter or HomeFilter()
+    assessments = _listing()
+    own = permissions.agency_of(user)
+    if own is not None:
+        province = own.province_id
+        assessments = assessments.filter(Q(subject_id=province) | Q(subject__parent_id=province))
+    if home_filter.year is not None:
+        assessments = assessments.filter(framework__year=home_filter.year)
+    if home_filter.kind is not None:
+        assessments = assessments.filter(subject__kind=home_filter.kind)
+    kind_order = Case(
+        *(When(subject__kind=kind, then=Value(position)) for position, (kind, _) in enumerate(KIND_CHOICES)),
+        default=Value(len(KIND_CHOICES)),
+        output_field=IntegerField(),
+    )
+    return assessments.annotate(kind_order=kind_order).order_by(
+        "-framework__year", "kind_order", "subject__name", "pk"
+    )
+
+
+def assessment_years() -> list[int]:
+    """The years that have a framework, newest first (for the year filter; one query)."""
+    return list(Framework.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def answering_assessments(user) -> list[Assessment]:
+    """The assessments in which agencies answer now (not locked, in a self-assessment or
+    explanation phase) within the user's scope: those of its agency's province, or of every
+    province for a user without an agency. Agencies belong to provinces, so only a province's
+    own assessment has agencies' parts. For the deadline notice."""
+    assessments = _listing().filter(is_locked=False, phase__in=list(PHASE_STAGE))
+    own = permissions.agency_of(user)
+    if own is not None:
+        assessments = assessments.filter(subject_id=own.province_id)
+    else:
+        assessments = assessments.filter(subject__kind=SubjectKind.PROVINCE)
+    return list(assessments.order_by("-framework__year", "subject__name", "pk"))
+
+
+@dataclass
+class EditorHome:
+    open: list[Assessment]
+    published: list[Assessment]
+    due: list[DueItem]
+
+
+def editor_home(user) -> EditorHome:
+    """A department editor's assessments: the open ones of its province in which its agency
+    answers for at least one criterion (own or inherited from a parent criterion), its parts
+    in them not sent yet, and the province's last published assessments. A fixed number of
+    queries."""
+    own = permissions.agency_of(user)
+    if own is None:
+        return EditorHome(open=[], published=[], due=[])
+    candidates = answering_assessments(user)
+    parts = open_parts_many(candidates)
+    answers = [a for a in candidates if any(item.agency.pk == own.pk for item in parts[a.pk])]
+    published = (
+        _listing()
+        .filter(subject_id=own.province_id, phase=Assessment.Phase.PUBLISHED)
+        .order_by("-framework__year", "pk")[:RECENT_PUBLISHED]
+    )
+    return EditorHome(
+        open=answers,
+        published=list(published),
+        due=due_for_user(user, answers, parts=parts),
+    )
