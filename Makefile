@@ -47,4 +47,4 @@ clean:
 serve: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput
-	PORT=$(PORT) $(VENV)/bin/gunicorn --config parindex/gunicorn.conf.py --workers 2 --bind 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(VENV)/bin/gunicorn --config parindex/gunicorn.conf.py --workers $${GUNICORN_WORKERS:-2} --bind 127.0.0.1:$(PORT)

@@ -52,14 +52,22 @@ class Stats:
     error_samples: list[str] = field(default_factory=list)
     acks: list[dict] = field(default_factory=list)
     refused_saves: int = 0
+    report_cache: dict[str, dict[str, int]] = field(default_factory=dict)
+    last_end: float = 0.0
 
     def record(self, endpoint: str, seconds: float, ok: bool, detail: str = "") -> None:
         with self.lock:
+            self.last_end = max(self.last_end, time.monotonic())
             self.latencies.setdefault(endpoint, []).append(seconds * 1000)
             if not ok:
                 self.errors[endpoint] = self.errors.get(endpoint, 0) + 1
                 if len(self.error_samples) < 30:
                     self.error_samples.append(f"{endpoint}: {detail}")
+
+    def cache(self, endpoint: str, outcome: str) -> None:
+        with self.lock:
+            counts = self.report_cache.setdefault(endpoint, {})
+            counts[outcome] = counts.get(outcome, 0) + 1
 
     def ack(self, item: dict) -> None:
         with self.lock:
@@ -96,6 +104,7 @@ def summarise(stats: Stats, elapsed: float) -> dict:
         "error_samples": stats.error_samples,
         "acknowledged_saves": len(stats.acks),
         "refused_saves": stats.refused_saves,
+        "report_cache": stats.report_cache,
         "endpoints": rows,
     }
 
@@ -180,21 +189,34 @@ def random_score(maximum: Decimal, rng: random.Random) -> tuple[str, str]:
 
 class SimulatedUser(threading.Thread):
     def __init__(
-        self, plan: dict, user: dict, port: int, start_at: float, budget: Budget, stats: Stats, think
+        self,
+        plan: dict,
+        user: dict,
+        port: int,
+        start_at: float,
+        budget: Budget,
+        stats: Stats,
+        think,
+        report_port: int | None = None,
     ):
         super().__init__(name=user["username"], daemon=True)
         self.plan, self.user, self.start_at = plan, user, start_at
         self.budget, self.stats, self.think = budget, stats, think
         self.browser = Browser("127.0.0.1", port)
+        # Reports may come from a separate gunicorn (nginx routes /bao-cao/ there): same host,
+        # same cookies.
+        self.report_browser = Browser("127.0.0.1", report_port) if report_port else self.browser
+        self.report_browser.cookies = self.browser.cookies
         self.rng = random.Random(user["username"])
         self.saves = 0
+        self.cycles = self.rng.randrange(3)
 
-    def call(self, endpoint: str, method: str, path: str, body=None, expect=(200,)):
+    def call(self, endpoint: str, method: str, path: str, body=None, expect=(200,), browser=None):
         if not self.budget.take():
             return None
         started = time.perf_counter()
         try:
-            status, headers, content = self.browser.request(method, path, body)
+            status, headers, content = (browser or self.browser).request(method, path, body)
         except OSError as exc:
             self.stats.record(endpoint, time.perf_counter() - started, False, f"{type(exc).__name__}: {exc}")
             return None
@@ -204,7 +226,8 @@ class SimulatedUser(threading.Thread):
         return (status, headers, content) if ok else None
 
     def pause(self) -> None:
-        time.sleep(self.think(self.rng))
+        """Think, but never past the end of the test."""
+        time.sleep(max(0.0, min(self.think(self.rng), self.budget.deadline - time.monotonic())))
 
     def run(self) -> None:
         time.sleep(max(0.0, self.start_at - time.monotonic()))
@@ -280,10 +303,14 @@ class SimulatedUser(threading.Thread):
             self.stats.record("save refused", 0.0, False, detail)
 
     def leader_cycle(self) -> None:
+        """The progress page, then one report (HTML, PDF, Word in turn)."""
         self.call("progress GET", "GET", self.plan["progress_url"])
         self.pause()
-        for report in self.plan["report_urls"]:
-            if not self.budget.open():
-                return
-            self.call(f"report {report['name']}", "GET", report["url"])
+        reports = self.plan["report_urls"]
+        if reports and self.budget.open():
+            report = reports[self.cycles % len(reports)]
+            got = self.call(f"report {report['name']}", "GET", report["url"], browser=self.report_browser)
+            if got and "X-Report-Cache" in got[1]:
+                self.stats.cache(report["name"], got[1]["X-Report-Cache"])
             self.pause()
+        self.cycles += 1

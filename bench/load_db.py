@@ -53,13 +53,17 @@ def report_urls(assessment) -> list[dict]:
             continue
         if any(word in name for word in ("edit", "sua", "narrative", "save", "upload")):
             continue
-        for kwargs in ({"pk": assessment.pk}, {"assessment_pk": assessment.pk}, {}):
+        attempts = [{"pk": assessment.pk, "fmt": fmt} for fmt in ("pdf", "docx")]
+        attempts += [{"pk": assessment.pk}, {"assessment_pk": assessment.pk}, {}]
+        for kwargs in attempts:
             try:
                 url = reverse(name, kwargs=kwargs)
             except NoReverseMatch:
                 continue
-            found.append({"name": name, "url": url})
-            break
+            label = f"{name}.{kwargs['fmt']}" if "fmt" in kwargs else name
+            found.append({"name": label, "url": url})
+            if "fmt" not in kwargs:
+                break
     return found
 
 
@@ -114,11 +118,14 @@ def seed(args) -> None:
         editors_of.setdefault(agency.pk, []).append(username)
         users.append({"username": username, "agency": agency.pk, "kind": "editor"})
     criteria_of = {}
+    taken: set[int] = set()
     for agency_pk, names in editors_of.items():
-        leaves = own_leaves[agency_pk]
+        # A criterion can be answered for by several agencies: each goes to one simulated
+        # user only, so that a refused save (someone else changed the box since the page
+        # was opened — the app's conflict check) never happens by construction.
+        leaves = [cid for cid in own_leaves[agency_pk] if cid not in taken]
+        taken.update(leaves)
         for index, username in enumerate(names):
-            # Round robin; an agency with more editors than criteria shares none: the extra
-            # editors only read and save what they are given (possibly nothing).
             criteria_of[username] = leaves[index :: len(names)]
     for user in users:
         user["criteria"] = criteria_of[user["username"]]

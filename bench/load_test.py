@@ -1,23 +1,28 @@
 """Load test: gunicorn (2 workers) + PostgreSQL on 127.0.0.1, 50 department users.
 
-    .venv/bin/python bench/load_test.py                 # 60 s, 50 editors + 5 leaders, pauses 5–15 s
-    .venv/bin/python bench/load_test.py --think 1 3     # stress: ~5 times the request rate
+    .venv/bin/python bench/load_test.py                   # 60 s, 50 editors + 5 leaders, pauses 5–15 s
+    .venv/bin/python bench/load_test.py --report-server   # reports from a second gunicorn (nice 10)
+    .venv/bin/python bench/load_test.py --viewers 0       # department users only, no report
+    .venv/bin/python bench/load_test.py --think 1 3       # stress: about 4 times the request rate
 
-What it does, all on loopback:
+What it does, all on loopback (bounded: --duration seconds, ramp included, and at most
+--max-requests requests):
 1. creates a dedicated PostgreSQL database (parindex_load_<time>), migrates it, seeds it
    (bench/load_db.py seed): the reference data, a 2024 self-assessment of Bình Phước open to
-   its agencies, 50 department editors spread over the agencies, 5 Sở Nội vụ leaders;
-2. starts gunicorn with parindex/gunicorn.conf.py (2 workers) in production mode (DEBUG=0,
-   secure cookies, WhiteNoise manifest storage), behind a simulated TLS proxy
-   (X-Forwarded-Proto: https from 127.0.0.1);
-3. each editor logs in through the form (ramped over --ramp seconds), then until the time
-   or request budget runs out: reads its entry page, pauses, saves one of its criteria
+   its agencies, 50 department editors spread over the agencies (each with criteria of its
+   own), 5 Sở Nội vụ leaders;
+2. starts gunicorn with parindex/gunicorn.conf.py (2 workers × 4 threads) in production mode
+   (DEBUG=0, secure cookies, WhiteNoise manifest storage), behind a simulated TLS proxy
+   (X-Forwarded-Proto: https from 127.0.0.1, which gunicorn trusts);
+3. each editor logs in through the form (logins spread over --ramp seconds), then until the
+   time or request budget runs out: reads its entry page, pauses, saves one of its criteria
    (score + explanation, the whole form as a browser posts it), follows the redirect,
-   pauses, sometimes opens the home page; each leader reads the progress page and
-   downloads the report(s) that exist;
+   pauses, and one time in five opens the home page; each leader reads the progress page,
+   pauses, downloads one report (HTML page, PDF, Word in turn), pauses;
 4. stops gunicorn, checks in the database that every acknowledged save (302 after the
    POST) is there (bench/load_db.py verify), prints requests/s and p50/p95/p99 per
-   endpoint, errors, and drops the database.
+   endpoint, errors, CPU use (gunicorn, PostgreSQL, this client, other processes), and
+   drops the database.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import argparse
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -161,6 +167,12 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=30000, help="request budget (default 30000)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--report-server",
+        action="store_true",
+        help="serve the reports (/bao-cao/: HTML, PDF, Word) from a second gunicorn (1 worker, "
+        "nice 10), as docs/perf-production.md suggests",
+    )
     parser.add_argument("--pg", default=PG, help="PostgreSQL server URL, loopback only")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database afterwards")
     parser.add_argument("--json", help="write the full results here")
@@ -188,7 +200,7 @@ def main() -> None:
         LOG_LEVEL="WARNING",
     )
     admin_sql(f'CREATE DATABASE "{db_name}"', args.pg)
-    server = None
+    server = report_server = None
     try:
         t0 = time.monotonic()
         run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
@@ -209,11 +221,25 @@ def main() -> None:
         )
         wait_until_up(port, server)
         workers = children_of(server.pid)
+        report_port = None
+        if args.report_server:
+            report_port = free_port()
+            report_env = dict(env, PORT=str(report_port), GUNICORN_WORKERS="1", GUNICORN_THREADS="2")
+            report_server = subprocess.Popen(
+                ["nice", "-n", "10", str(GUNICORN), "--config", "parindex/gunicorn.conf.py"],
+                cwd=PROJECT,
+                env=report_env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            wait_until_up(report_port, report_server)
+            workers += [report_server.pid, *children_of(report_server.pid)]
         postgres = pids_named("postgres")
         cpu_before = process_cpu_seconds([server.pid, *workers])
         pg_before = process_cpu_seconds(postgres)
         client_before = process_cpu_seconds([os.getpid()])
-        busy_before, total_before = machine_busy_jiffies()
+        busy_before, _total = machine_busy_jiffies()
+        window_start = time.monotonic()
         load_before = os.getloadavg()[0]
 
         stats = Stats()
@@ -226,7 +252,14 @@ def main() -> None:
 
         users = [
             SimulatedUser(
-                plan, user, port, started + args.ramp * i / len(plan["users"]), budget, stats, think
+                plan,
+                user,
+                port,
+                started + args.ramp * i / len(plan["users"]),
+                budget,
+                stats,
+                think,
+                report_port=report_port,
             )
             for i, user in enumerate(plan["users"])
         ]
@@ -234,17 +267,24 @@ def main() -> None:
             user.start()
         for user in users:
             user.join(timeout=args.duration + 60)
-        elapsed = time.monotonic() - started
+        # Requests per second over the time requests were made: from the start to the end
+        # of the last request (requests in flight at the deadline are allowed to finish).
+        elapsed = max(stats.last_end, started + 1) - started
         server_cpu = process_cpu_seconds([server.pid, *workers]) - cpu_before
         postgres = sorted(set(postgres) | set(pids_named("postgres")))
         pg_cpu = process_cpu_seconds(postgres) - pg_before
         client_cpu = process_cpu_seconds([os.getpid()]) - client_before
-        busy_after, total_after = machine_busy_jiffies()
+        busy_after, _total = machine_busy_jiffies()
         cores = os.cpu_count() or 1
-        machine_cpu = (busy_after - busy_before) / (total_after - total_before) * cores * elapsed
+        window = time.monotonic() - window_start
+        machine_cpu = (busy_after - busy_before) / os.sysconf("SC_CLK_TCK")
         load_after = os.getloadavg()[0]
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        if report_server is not None:
+            report_server.send_signal(signal.SIGTERM)
+            report_server.wait(timeout=30)
+            report_server = None
         log.close()
         server = None
 
@@ -260,7 +300,7 @@ def main() -> None:
             "load_client": round(client_cpu, 1),
             "whole_machine": round(machine_cpu, 1),
             "other_processes": round(max(0.0, machine_cpu - server_cpu - pg_cpu - client_cpu), 1),
-            "available": round(cores * elapsed, 1),
+            "available": round(cores * window, 1),
         }
         summary["load_average"] = [round(load_before, 2), round(load_after, 2)]
         summary["settings"] = {
@@ -270,16 +310,19 @@ def main() -> None:
             "ramp_s": args.ramp,
             "think_s": [low, high],
             "workers": args.workers,
+            "report_server": args.report_server,
             "threads": args.threads,
             "max_requests": args.max_requests,
         }
         summary["verify"] = verify
         print(markdown(summary, verify, args))
         print(
-            f"CPU seconds over {elapsed:.1f} s × {cores} cores = {cores * elapsed:.0f}: "
+            f"CPU seconds over {window:.1f} s × {cores} cores = {cores * window:.0f}: "
             + ", ".join(f"{k} {v}" for k, v in summary["cpu_s"].items() if k != "available")
             + f"; load average {load_before:.1f} → {load_after:.1f}"
         )
+        if summary["report_cache"]:
+            print("report cache (X-Report-Cache):", summary["report_cache"])
         if summary["error_samples"]:
             print("errors:", *summary["error_samples"], sep="\n  ")
         pages = [
@@ -301,11 +344,13 @@ def main() -> None:
         if args.json:
             Path(args.json).write_text(json.dumps(summary, ensure_ascii=False, indent=1))
     finally:
-        if server is not None:
-            server.kill()
-            server.wait()
+        for process in (server, report_server):
+            if process is not None:
+                process.kill()
+                process.wait()
         if not args.keep_db:
             admin_sql(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)', args.pg)
+            shutil.rmtree(work, ignore_errors=True)
         else:
             print(f"kept database {db_name}; files in {work}")
 

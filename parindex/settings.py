@@ -210,6 +210,9 @@ SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "1" if _PRODUCTION else
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "1" if _PRODUCTION else "0")
 # Scripts read the CSRF token from the form's hidden input, never from the cookie.
 CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "1" if _PRODUCTION else "0")
 # HSTS is only sent on HTTPS responses. One year by default in production; set
 # SECURE_HSTS_SECONDS=300 for a first deployment, raise it once HTTPS is known to work.
