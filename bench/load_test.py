@@ -171,7 +171,7 @@ def main() -> None:
         "--report-server",
         action="store_true",
         help="serve the reports (/bao-cao/: HTML, PDF, Word) from a second gunicorn (1 worker, "
-        "nice 10), as docs/perf-production.md suggests",
+        "nice 10), as docs/performance.md suggests",
     )
     parser.add_argument("--pg", default=PG, help="PostgreSQL server URL, loopback only")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database afterwards")
