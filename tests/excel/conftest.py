@@ -11,7 +11,8 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font
 
-REFERENCE = Path(settings.BASE_DIR).parent / "shared" / "reference"
+# The two annex tables of the reference report (Bình Phước 2023), exactly as published.
+REFERENCE = Path(settings.BASE_DIR) / "fixtures" / "reference"
 ANNEX_TSV = REFERENCE / "annex-2023-binh-phuoc-criteria-scores.tsv"
 FIELD_SUMMARY_TSV = REFERENCE / "annex-2023-binh-phuoc-field-summary.tsv"
 
