@@ -21,8 +21,19 @@ def sample_assessment(reference_data):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Nothing extra: each test loads what it needs. Kept as a hook for shared setup."""
+    """Each test loads what it needs. At the end, on PostgreSQL, close what other threads
+    left open on the test database (the browser tests' live server keeps an idle connection
+    in its own thread), so that it can be dropped."""
     yield
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 def run_command(*args, **kwargs):
