@@ -131,9 +131,19 @@ class AssessmentAdmin(AnnexExportMixin, SimpleHistoryAdmin):
     def year_display(self, obj):
         return obj.framework.year
 
+    def get_changelist_instance(self, request):
+        """Compute the listed page's indices together (a fixed number of queries), not one
+        assessment at a time."""
+        changelist = super().get_changelist_instance(request)
+        results = scoring.compute_many(changelist.result_list)
+        for assessment in changelist.result_list:
+            assessment.computed = results[assessment.pk]
+        return changelist
+
     @admin.display(description="chỉ số (%)")
     def index_display(self, obj):
-        return format_index(scoring.compute(obj).index)
+        result = getattr(obj, "computed", None) or scoring.compute(obj)
+        return format_index(result.index)
 
     @admin.display(description="tổng hợp")
     def summary(self, obj):

@@ -70,3 +70,26 @@ def test_admin_change_of_a_score_is_recorded_as_admin(admin_client_vi, sample_as
     latest = score.history.first()
     assert latest.change_source == "admin"
     assert str(latest.appraised_score) == "1.4000"
+
+
+def test_assessment_list_queries_do_not_grow_with_the_list(admin_client_vi, sample_assessment):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from model_bakery import baker
+
+    from assessments.models import Assessment, Subject
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            page = admin_client_vi.get("/admin/assessments/assessment/")
+        assert page.status_code == 200
+        return len(queries), page.content.decode()
+
+    few, html = count()
+    assert "88,01" in html
+    for code in ("72", "74", "75", "77"):
+        subject = Subject.objects.get(code=code, valid_from=None)
+        Assessment.objects.create(subject=subject, framework=sample_assessment.framework)
+    baker.make(Subject, kind="province", name="Tỉnh thử", _quantity=1)
+    many, _ = count()
+    assert many == few
