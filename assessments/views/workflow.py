@@ -19,6 +19,16 @@ from ..services.deadlines import format_deadline
 from .common import local, protected, tree_rows
 
 
+def _attempt(request, action, success: str) -> None:
+    """Run one workflow service; say what happened, in Vietnamese, as a page message."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+
+
 def _errors(form) -> str:
     return " ".join(e for errs in form.errors.values() for e in errs)
 
@@ -66,18 +76,17 @@ def return_part(request, pk, agency_pk):
     if not form.is_valid():
         messages.error(request, "Chưa trả lại: phải ghi ý kiến khi trả lại.")
     else:
-        try:
-            services.return_part(
+        _attempt(
+            request,
+            lambda: services.return_part(
                 user=request.user,
                 assessment=assessment,
                 agency=agency,
                 comment=form.cleaned_data["comment"],
                 stage=request.POST.get("stage") or None,
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"Đã trả lại phần việc của {agency.name}.")
+            ),
+            f"Đã trả lại phần việc của {agency.name}.",
+        )
     return redirect("progress", pk=assessment.pk)
 
 
@@ -98,8 +107,9 @@ def extend(request, pk):
         if criterion is None:
             messages.error(request, f"Chưa gia hạn: không có tiêu chí mã “{code}”.")
             return redirect("progress", pk=assessment.pk)
-    try:
-        services.extend_deadline(
+    _attempt(
+        request,
+        lambda: services.extend_deadline(
             user=request.user,
             assessment=assessment,
             stage=data["stage"],
@@ -107,11 +117,9 @@ def extend(request, pk):
             criterion=criterion,
             until=data["until"],
             reason=data["reason"],
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Đã gia hạn đến {format_deadline(data['until'])}.")
+        ),
+        f"Đã gia hạn đến {format_deadline(data['until'])}.",
+    )
     return redirect("progress", pk=assessment.pk)
 
 
@@ -123,12 +131,11 @@ def phase(request, pk):
     if not form.is_valid():
         messages.error(request, "Chưa lưu: " + _errors(form))
         return redirect("progress", pk=assessment.pk)
-    try:
-        services.set_phase(user=request.user, assessment=assessment, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Đã cập nhật giai đoạn và thời hạn.")
+    _attempt(
+        request,
+        lambda: services.set_phase(user=request.user, assessment=assessment, **form.cleaned_data),
+        "Đã cập nhật giai đoạn và thời hạn.",
+    )
     return redirect("progress", pk=assessment.pk)
 
 
@@ -136,12 +143,13 @@ def phase(request, pk):
 def lock(request, pk):
     assessment, can_manage = permissions.scope_progress(request.user, pk)
     permissions.require_write(can_manage, "Chỉ Sở Nội vụ được khóa đợt đánh giá.")
-    try:
-        services.lock(user=request.user, assessment=assessment, reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Đã khóa đợt đánh giá: mọi trang nhập liệu chỉ còn xem.")
+    _attempt(
+        request,
+        lambda: services.lock(
+            user=request.user, assessment=assessment, reason=request.POST.get("reason", "")
+        ),
+        "Đã khóa đợt đánh giá: mọi trang nhập liệu chỉ còn xem.",
+    )
     return redirect("progress", pk=assessment.pk)
 
 
@@ -149,12 +157,13 @@ def lock(request, pk):
 def unlock(request, pk):
     assessment, can_manage = permissions.scope_progress(request.user, pk)
     permissions.require_write(can_manage, "Chỉ Sở Nội vụ được mở khóa.")
-    try:
-        services.unlock(user=request.user, assessment=assessment, reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Đã mở khóa đợt đánh giá.")
+    _attempt(
+        request,
+        lambda: services.unlock(
+            user=request.user, assessment=assessment, reason=request.POST.get("reason", "")
+        ),
+        "Đã mở khóa đợt đánh giá.",
+    )
     return redirect("progress", pk=assessment.pk)
 
 
