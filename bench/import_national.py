@@ -120,7 +120,7 @@ def build_workbook(provinces, seed: int) -> tuple[bytes, int]:
                 ws.append(header)
             node = by_code[criterion.code]
             as_text = position % 2 == 1
-            values = [node.max, node.self, node.appraised]
+            values = [node.max, node.self_score, node.appraised]
             cells = [(format_score(v) if as_text else v) if v is not None else None for v in values]
             ws.append([criterion.code, criterion.name, *cells])
             if node.is_leaf and node.appraised < node.max:
@@ -135,7 +135,7 @@ def build_workbook(provinces, seed: int) -> tuple[bytes, int]:
             if criterion.level == 1:
                 for c in ws[ws.max_row]:
                     c.font = bold
-        ws.append(["TỔNG ĐIỂM", None, total.max, total.self, format_score(total.appraised)])
+        ws.append(["TỔNG ĐIỂM", None, total.max, total.self_score, format_score(total.appraised)])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue(), len(provinces) * (len(criteria) + 1)

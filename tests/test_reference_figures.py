@@ -14,7 +14,7 @@ def test_totals(sample_assessment):
     result = scoring.compute(sample_assessment)
     assert result.applicable_max == Decimal("100")
     assert result.appraised == Decimal("88.0115")
-    assert result.self == Decimal("66.1211")
+    assert result.self_score == Decimal("66.1211")
     assert format_index(result.index) == "88,01"
 
 

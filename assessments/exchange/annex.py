@@ -136,7 +136,7 @@ def _new_criteria(by_code, leaves, framework, outcome, label) -> dict[str, Crite
 def _leaf_values(row: AnnexRow, criterion: Criterion, outcome: ImportOutcome, label: str) -> dict:
     # A framework made from this table has no max where the table's max was refused.
     maximum = None if criterion.pk is None and "max" in row.invalid else criterion.max_score
-    self_score = row.self
+    self_score = row.self_score
     if criterion.method != ScoringMethod.SELF_ASSESSED and self_score is not None:
         if self_score == 0:
             outcome.note(
@@ -148,7 +148,7 @@ def _leaf_values(row: AnnexRow, criterion: Criterion, outcome: ImportOutcome, la
             )
             self_score = None
         else:
-            row.invalid.add("self")
+            row.invalid.add("self_score")
             outcome.error(
                 f"tiêu chí chấm qua điều tra xã hội học không có điểm tự đánh giá (đang ghi "
                 f"{format_score(self_score)})",
@@ -156,7 +156,7 @@ def _leaf_values(row: AnnexRow, criterion: Criterion, outcome: ImportOutcome, la
                 row.code,
                 label,
             )
-    for key, value in (("self", self_score), ("appraised", row.appraised)):
+    for key, value in (("self_score", self_score), ("appraised", row.appraised)):
         if value is not None and maximum is not None and value > maximum:
             row.invalid.add(key)
             outcome.error(
@@ -181,7 +181,7 @@ def _check_sums(plan: Plan, by_code, outcome, label) -> list:
             leaf_row = by_code.get(leaf.code)
             if leaf_row is not None:
                 refused |= leaf_row.invalid
-        for key, computed in (("max", node.max), ("self", node.self), ("appraised", node.appraised)):
+        for key, computed in (("max", node.max), ("self_score", node.self_score), ("appraised", node.appraised)):
             stated = getattr(row, key)
             if stated is None or key in refused:
                 # A value refused below is reported once, on its own row.
@@ -201,8 +201,8 @@ def _check_sums(plan: Plan, by_code, outcome, label) -> list:
 
 def _check_total(total: AnnexRow, fields, outcome, label) -> None:
     result = scoring.Result(framework=Framework(), fields=fields, by_code={})
-    computed = {"max": result.max, "self": result.self, "appraised": result.appraised}
-    for key in ("max", "self", "appraised"):
+    computed = {"max": result.max, "self_score": result.self_score, "appraised": result.appraised}
+    for key in ("max", "self_score", "appraised"):
         stated = getattr(total, key)
         value = computed[key]
         if stated is None or value is None:

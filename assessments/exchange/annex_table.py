@@ -40,7 +40,7 @@ ANNEX_COLUMNS = [
         required=False,
     ),
     Column(
-        "self",
+        "self_score",
         "Điểm tự đánh giá",
         lambda t: "tu danh gia" in t or "tdg" in _words(t) or "tu cham" in t or t == "self score",
     ),
@@ -72,7 +72,7 @@ TOTAL_WORDS = ("tong diem", "tong cong", "tong so diem", "total")
 LEADER_SURVEY_REMARK = "dieu tra xa hoi hoc"
 PEOPLE_SURVEY_REMARK = "sipas"
 
-FIELD_LABELS = {"max": "điểm chuẩn", "self": "điểm tự đánh giá", "appraised": "điểm thẩm định"}
+FIELD_LABELS = {"max": "điểm chuẩn", "self_score": "điểm tự đánh giá", "appraised": "điểm thẩm định"}
 
 
 @dataclass
@@ -81,7 +81,7 @@ class AnnexRow:
     code: str
     name: str = ""
     max: Decimal | None = None
-    self: Decimal | None = None
+    self_score: Decimal | None = None
     appraised: Decimal | None = None
     comment: str = ""
     self_present: bool = False
@@ -186,7 +186,7 @@ def parse_annex(sheet: Sheet, outcome: ImportOutcome, label: str | None = None) 
             continue
         if _is_total(values, columns):
             total = AnnexRow(row=number, code="TỔNG ĐIỂM")
-            for key in ("max", "self", "appraised"):
+            for key in ("max", "self_score", "appraised"):
                 value, _ = _number(values, columns, key, number, total.code, outcome, label)
                 setattr(total, key, value)
             table.total = total
@@ -198,7 +198,7 @@ def parse_annex(sheet: Sheet, outcome: ImportOutcome, label: str | None = None) 
         code = normalise_code(raw_code)
         if code is None:
             has_numbers = any(
-                not is_blank(cell(values, columns.get(key))) for key in ("max", "self", "appraised")
+                not is_blank(cell(values, columns.get(key))) for key in ("max", "self_score", "appraised")
             )
             if has_numbers:
                 outcome.error("có điểm nhưng không có mã tiêu chí (cột STT)", number, sheet=label)
@@ -220,9 +220,9 @@ def parse_annex(sheet: Sheet, outcome: ImportOutcome, label: str | None = None) 
         if len(outcome.errors) > seen:
             row.invalid.add("max")
         seen = len(outcome.errors)
-        row.self, row.self_present = _number(values, columns, "self", number, code, outcome, label)
+        row.self_score, row.self_present = _number(values, columns, "self_score", number, code, outcome, label)
         if len(outcome.errors) > seen:
-            row.invalid.add("self")
+            row.invalid.add("self_score")
         seen = len(outcome.errors)
         row.appraised, _ = _number(values, columns, "appraised", number, code, outcome, label)
         if len(outcome.errors) > seen:

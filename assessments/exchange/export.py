@@ -109,7 +109,7 @@ def export_annex(assessment: Assessment) -> AnnexExport:
         _set_text(ws.cell(row=r, column=1), node.code)
         _set_text(ws.cell(row=r, column=2), node.name)
         _set_score(ws.cell(row=r, column=3), node.max)
-        _set_score(ws.cell(row=r, column=4), node.self)
+        _set_score(ws.cell(row=r, column=4), node.self_score)
         _set_score(ws.cell(row=r, column=5), node.appraised)
         if node.is_leaf and node.score is not None and node.score.appraisal_comment:
             _set_text(ws.cell(row=r, column=6), clean_text(node.score.appraisal_comment))
@@ -124,7 +124,7 @@ def export_annex(assessment: Assessment) -> AnnexExport:
     ws.cell(row=r, column=1).value = "TỔNG ĐIỂM"
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
     _set_score(ws.cell(row=r, column=3), result.max)
-    _set_score(ws.cell(row=r, column=4), result.self)
+    _set_score(ws.cell(row=r, column=4), result.self_score)
     _set_score(ws.cell(row=r, column=5), result.appraised)
     for column in range(1, len(HEADER) + 1):
         c = ws.cell(row=r, column=column)

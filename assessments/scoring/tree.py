@@ -36,7 +36,7 @@ class Node:
     score: Score | None = None
     max: Decimal = ZERO
     applicable_max: Decimal = ZERO
-    self: Decimal | None = None
+    self_score: Decimal | None = None
     appraised: Decimal | None = None
     applicable: bool = True
     leaf_count: int = 0
@@ -77,7 +77,7 @@ class Node:
 
     @property
     def self_index(self) -> Decimal | None:
-        return index_of(self.self, self.applicable_max)
+        return index_of(self.self_score, self.applicable_max)
 
     @property
     def comment(self) -> str:
@@ -141,8 +141,8 @@ class Result:
         return sum((f.applicable_max for f in self.fields), ZERO)
 
     @property
-    def self(self) -> Decimal | None:
-        return _sum_present(f.self for f in self.fields)
+    def self_score(self) -> Decimal | None:
+        return _sum_present(f.self_score for f in self.fields)
 
     @property
     def appraised(self) -> Decimal | None:
@@ -213,7 +213,7 @@ class Result:
             "subject": self.assessment.subject.name if self.assessment else None,
             "year": self.framework.year,
             "max": to_plain(self.applicable_max),
-            "self": to_plain(self.self),
+            "self": to_plain(self.self_score),
             "appraised": to_plain(self.appraised),
             "index": to_plain(self.index),
             "parts": {
@@ -224,7 +224,7 @@ class Result:
                     "code": f.code,
                     "name": f.name,
                     "max": to_plain(f.applicable_max),
-                    "self": to_plain(f.self),
+                    "self": to_plain(f.self_score),
                     "appraised": to_plain(f.appraised),
                     "index": to_plain(f.index),
                 }
@@ -343,7 +343,7 @@ def _roll_up(node: Node) -> None:
         node.applicable_max = node.max if node.applicable else ZERO
         node.leaf_count = 1
         if score is not None and node.applicable:
-            node.self = score.self_score
+            node.self_score = score.self_score
             node.appraised = score.final_score
             node.scored_leaves = 1 if node.appraised is not None else 0
         return
@@ -352,7 +352,7 @@ def _roll_up(node: Node) -> None:
     node.max = sum((c.max for c in node.children), ZERO)
     node.applicable_max = sum((c.applicable_max for c in node.children), ZERO)
     node.applicable = any(c.applicable for c in node.children)
-    node.self = _sum_present(c.self for c in node.children)
+    node.self_score = _sum_present(c.self_score for c in node.children)
     node.appraised = _sum_present(c.appraised for c in node.children)
     node.leaf_count = sum(c.leaf_count for c in node.children)
     node.scored_leaves = sum(c.scored_leaves for c in node.children)
@@ -396,7 +396,7 @@ def responsible_leaves(result: Result, agency_id: int) -> list[Node]:
 def subtotal(nodes: Iterable[Node]) -> Part:
     """Self score and applicable max of a set of leaves (one agency's part of a field)."""
     nodes = list(nodes)
-    score = _sum_present(n.self for n in nodes)
+    score = _sum_present(n.self_score for n in nodes)
     return Part(score if score is not None else ZERO, sum((n.applicable_max for n in nodes), ZERO))
 
 

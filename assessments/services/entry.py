@@ -101,7 +101,7 @@ def submit_part(*, user, assessment, agency, now=None) -> Submission:
         if not leaves:
             raise DomainError("Cơ quan không có tiêu chí nào phải trả lời ở bước này.")
         if state.stage == Stage.SELF_ASSESSMENT:
-            missing = [n.code for n in leaves.values() if n.applicable and n.self is None]
+            missing = [n.code for n in leaves.values() if n.applicable and n.self_score is None]
             if missing:
                 raise DomainError(
                     f"Còn {len(missing)} tiêu chí chưa có điểm tự đánh giá: {', '.join(missing[:10])}"

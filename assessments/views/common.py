@@ -48,7 +48,7 @@ def tree_rows(result, wanted_leaves: dict) -> list[dict]:
                     "part_plain": to_plain(part.score),
                     "part_max": format_score(part.max),
                     "max": format_score(node.max),
-                    "self": format_score(node.self),
+                    "self_score": format_score(node.self_score),
                     "appraised": format_score(score.appraised_score) if score else "",
                     "rechecked": format_score(score.rechecked_score) if score else "",
                     "final": format_score(node.appraised),

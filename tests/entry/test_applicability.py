@@ -79,7 +79,7 @@ def test_keeps_the_scores_already_entered_but_no_longer_counts_them(world):
     score = Score.objects.get(assessment=world["assessment"], criterion=world["leaf"])
     assert score.self_score == Decimal("0.5") and not score.applicable
     node = scoring.compute(world["assessment"]).by_code["1.2"]
-    assert node.self is None and node.applicable_max == 0
+    assert node.self_score is None and node.applicable_max == 0
 
 
 @pytest.mark.django_db

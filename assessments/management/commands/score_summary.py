@@ -35,11 +35,11 @@ class Command(BaseCommand):
             name = f.name if len(f.name) <= 60 else f.name[:59] + "…"
             out(
                 f"{f.code:<4} {name:<60} {format_score(f.applicable_max):>7} "
-                f"{format_score(f.self):>8} {format_score(f.appraised):>10} {format_index(f.index):>7}"
+                f"{format_score(f.self_score):>8} {format_score(f.appraised):>10} {format_index(f.index):>7}"
             )
         out(
             f"{'':<4} {'TỔNG':<60} {format_score(result.applicable_max):>7} "
-            f"{format_score(result.self):>8} {format_score(result.appraised):>10} "
+            f"{format_score(result.self_score):>8} {format_score(result.appraised):>10} "
             f"{format_index(result.index):>7}"
         )
         out("")
