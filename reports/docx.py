@@ -26,6 +26,11 @@ ALIGN = {
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
 }
 TEXT_WIDTH_MM = 210 - 30 - 15
+# ND30 header: the issuing body on the left, the nation and motto on the right. The nation's
+# line ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12,5pt bold) needs about 105 mm to stay on one line,
+# so the table reaches 5 mm into the left margin, as offices' templates do.
+HEADER_COLUMNS_MM = [62.0, 108.0]
+HEADER_INDENT_MM = -5.0
 
 
 def _set_font(style, size: float) -> None:
@@ -66,18 +71,53 @@ def _para(doc_or_cell, text: str = "", *, align="center", size=None, bold=False,
     return p
 
 
-def _bottom_rule(paragraph, width_share: float, total_mm: float) -> None:
-    """A short horizontal rule under a line (ND30: 1/3 to 1/2 of the text above)."""
+def _rule_below(cell_or_doc, width_share: float, total_mm: float) -> None:
+    """A short horizontal rule under the line above (ND30: 1/3 to 1/2 of that text), drawn as
+    the bottom border of an empty 1-point paragraph, so the text line keeps its full width."""
+    paragraph = _para(cell_or_doc, "")
     side = Mm(total_mm * (1 - width_share) / 2)
-    paragraph.paragraph_format.left_indent = side
-    paragraph.paragraph_format.right_indent = side
+    fmt = paragraph.paragraph_format
+    fmt.left_indent = fmt.right_indent = side
+    fmt.line_spacing = Pt(4)
+    fmt.keep_with_next = True
     ppr = paragraph._p.get_or_add_pPr()
     border = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "0"), ("w:color", "000000")):
         bottom.set(qn(key), value)
     border.append(bottom)
-    ppr.append(border)
+    ppr.insert_element_before(border, "w:spacing", "w:ind", "w:jc", "w:rPr")
+    mark = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "2")
+    mark.append(size)
+    ppr.append(mark)
+
+
+def _fixed_columns(table, widths_mm: list[float], indent_mm: float = 0) -> None:
+    """Column widths that every word processor keeps: a fixed layout, the grid's widths and
+    each cell's (Word reads the cells, LibreOffice the grid)."""
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(int(Mm(sum(widths_mm)).twips)))
+    width.set(qn("w:type"), "dxa")
+    for old in tbl_pr.findall(qn("w:tblW")):
+        tbl_pr.remove(old)
+    tbl_pr.append(width)
+    if indent_mm:
+        indent = OxmlElement("w:tblInd")
+        indent.set(qn("w:w"), str(int(Mm(indent_mm).twips)))
+        indent.set(qn("w:type"), "dxa")
+        tbl_pr.append(indent)
+    for grid_col, mm in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=True):
+        grid_col.set(qn("w:w"), str(int(Mm(mm).twips)))
+    for row in table.rows:
+        for cell, mm in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(mm)
 
 
 def _no_borders(table) -> None:
@@ -111,18 +151,18 @@ def _header_block(doc, report: Report) -> None:
     h = report.header
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
-    table.autofit = False
+    _fixed_columns(table, HEADER_COLUMNS_MM, HEADER_INDENT_MM)
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(70), Mm(TEXT_WIDTH_MM - 70)
-    left.paragraphs[0].text = ""
     p = left.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.first_line_indent = Cm(0)
     p.add_run(h.parent_body).font.size = Pt(13)
-    p = _para(left, h.issuing_body, size=13, bold=True)
-    _bottom_rule(p, 0.4, 70)
+    _para(left, h.issuing_body, size=13, bold=True)
+    _rule_below(left, 0.4, HEADER_COLUMNS_MM[0])
     _para(left, h.number, size=13).paragraph_format.space_before = Pt(6)
     p = right.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.first_line_indent = Cm(0)
     run = p.add_run(h.nation)
     run.bold, run.font.size = True, Pt(12.5)
     p = _para(right, "", size=14)
@@ -131,12 +171,12 @@ def _header_block(doc, report: Report) -> None:
     p = _para(right, h.place_date, size=14, italic=True)
     p.paragraph_format.space_before = Pt(6)
     _para(doc, "", space_after=6)
-    _para(doc, report.doc_type, size=14, bold=True)
-    last = None
+    # The document type, the title lines and their rule stay together on one page.
+    _para(doc, report.doc_type, size=14, bold=True).paragraph_format.keep_with_next = True
     for line in report.title_lines:
-        last = _para(doc, line, size=14, bold=True)
-    if last is not None:
-        _bottom_rule(last, 0.3, TEXT_WIDTH_MM)
+        _para(doc, line, size=14, bold=True).paragraph_format.keep_with_next = True
+    if report.title_lines:
+        _rule_below(doc, 0.3, TEXT_WIDTH_MM)
     _para(doc, "", space_after=6)
 
 
@@ -218,8 +258,10 @@ def _signature(doc, report: Report) -> None:
     s = report.signature
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
+    _fixed_columns(table, [TEXT_WIDTH_MM / 2, TEXT_WIDTH_MM / 2])
+    # "Nơi nhận", its list and the signature never part across a page break.
+    _row_props(table.rows[0])
     left, right = table.rows[0].cells
-    left.width = right.width = Mm(TEXT_WIDTH_MM / 2)
     p = left.paragraphs[0]
     p.paragraph_format.first_line_indent = Cm(0)
     run = p.add_run("Nơi nhận:")
