@@ -94,6 +94,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite takes the write lock when a transaction begins (IMMEDIATE), not at its first write:
+    # a second writer then waits (up to SQLITE_TIMEOUT seconds) and reads what the first one
+    # committed, so two concurrent saves end in the conflict message, never "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": envint("SQLITE_TIMEOUT", "20")}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 first (Django's first recommendation): memory-hard, and 0,34 s per login here against

@@ -1,5 +1,7 @@
 """An assessment (one subject against one framework), its leaf scores and published results."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -27,7 +29,17 @@ class HistorySource(models.Model):
         abstract = True
 
 
-class Assessment(models.Model):
+class HistoryStamps:
+    """What a writer sets on an instance before save() so that its historical record says who
+    changed it, why and from where (django-simple-history reads the last two, signals.py the
+    first). Declared for the type checker only: Django ignores bare annotations."""
+
+    _change_source: str
+    _history_user: Any
+    _change_reason: str
+
+
+class Assessment(HistoryStamps, models.Model):
     class Phase(models.TextChoices):
         PREPARATION = "preparation", "Chuẩn bị"
         SELF_ASSESSMENT = "self_assessment", "Tự đánh giá"
@@ -69,7 +81,7 @@ class Assessment(models.Model):
         return self.framework.year
 
 
-class Score(models.Model):
+class Score(HistoryStamps, models.Model):
     """What was entered for one leaf criterion of one assessment."""
 
     assessment = models.ForeignKey(
@@ -138,7 +150,7 @@ class Score(models.Model):
         return self.rechecked_score if self.rechecked_score is not None else self.appraised_score
 
 
-class PublishedResult(models.Model):
+class PublishedResult(HistoryStamps, models.Model):
     """An index and rank as published by the ministry, for a subject, a year and either the
     total (field_code "") or one field. Kept as published, even where it differs from what
     the scores give; the difference is reported, not hidden."""

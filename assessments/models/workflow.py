@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .assessment import Assessment, HistorySource
+from .assessment import Assessment, HistorySource, HistoryStamps
 from .framework import Criterion, score_field
 from .reference import Agency
 
@@ -24,7 +24,7 @@ class Stage(models.TextChoices):
     EXPLANATION = "explanation", "Giải trình"
 
 
-class Submission(models.Model):
+class Submission(HistoryStamps, models.Model):
     """One agency's part of one assessment at one stage: a draft until it is sent ("Gửi"),
     then read-only until Sở Nội vụ returns it with a comment."""
 
