@@ -29,6 +29,24 @@ class HistorySource(models.Model):
         abstract = True
 
 
+class SourcedHistory(HistoricalRecords):
+    """django-simple-history's records with the change_source column (HistorySource), whose
+    values the database checks like every other choice field."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(bases=[HistorySource], **kwargs)
+
+    def get_meta_options(self, model: type[models.Model]) -> dict[str, Any]:
+        options = super().get_meta_options(model)
+        options["constraints"] = [
+            models.CheckConstraint(
+                condition=Q(change_source__in=ChangeSource.values),
+                name=f"historical{model._meta.model_name}_source_valid",
+            )
+        ]
+        return options
+
+
 class HistoryStamps:
     """What a writer sets on an instance before save() so that its historical record says who
     changed it, why and from where (django-simple-history reads the last two, signals.py the
@@ -39,14 +57,17 @@ class HistoryStamps:
     _change_reason: str
 
 
+class AssessmentPhase(models.TextChoices):
+    PREPARATION = "preparation", "Chuẩn bị"
+    SELF_ASSESSMENT = "self_assessment", "Tự đánh giá"
+    APPRAISAL = "appraisal", "Thẩm định"
+    EXPLANATION = "explanation", "Giải trình"
+    RECHECK = "recheck", "Phúc tra"
+    PUBLISHED = "published", "Đã công bố"
+
+
 class Assessment(HistoryStamps, models.Model):
-    class Phase(models.TextChoices):
-        PREPARATION = "preparation", "Chuẩn bị"
-        SELF_ASSESSMENT = "self_assessment", "Tự đánh giá"
-        APPRAISAL = "appraisal", "Thẩm định"
-        EXPLANATION = "explanation", "Giải trình"
-        RECHECK = "recheck", "Phúc tra"
-        PUBLISHED = "published", "Đã công bố"
+    Phase = AssessmentPhase
 
     subject = models.ForeignKey(
         Subject, verbose_name="đối tượng", on_delete=models.PROTECT, related_name="assessments"
@@ -61,7 +82,7 @@ class Assessment(HistoryStamps, models.Model):
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
 
-    history = HistoricalRecords(bases=[HistorySource], verbose_name="lịch sử đợt đánh giá")
+    history = SourcedHistory(verbose_name="lịch sử đợt đánh giá")
 
     class Meta:
         verbose_name = "đợt đánh giá"
@@ -70,6 +91,9 @@ class Assessment(HistoryStamps, models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["subject", "framework"], name="assessment_unique_subject_framework"
+            ),
+            models.CheckConstraint(
+                condition=Q(phase__in=AssessmentPhase.values), name="assessment_phase_valid"
             ),
         ]
 
@@ -117,7 +141,7 @@ class Score(HistoryStamps, models.Model):
         related_name="+",
     )
 
-    history = HistoricalRecords(bases=[HistorySource], verbose_name="lịch sử điểm")
+    history = SourcedHistory(verbose_name="lịch sử điểm")
 
     class Meta:
         verbose_name = "điểm tiêu chí"
@@ -170,7 +194,7 @@ class PublishedResult(HistoryStamps, models.Model):
     source = models.CharField("nguồn", max_length=300, blank=True)
     imported_at = models.DateTimeField("nhập lúc", auto_now=True)
 
-    history = HistoricalRecords(bases=[HistorySource], verbose_name="lịch sử kết quả công bố")
+    history = SourcedHistory(verbose_name="lịch sử kết quả công bố")
 
     class Meta:
         verbose_name = "kết quả công bố"
