@@ -157,7 +157,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "parindex@localhost")
 
-# Rendered reports (PDF, DOCX) and matplotlib's font cache live here.
+# matplotlib's font cache lives here (rendered PDF and DOCX reports are kept in the database).
 CACHE_DIR = Path(os.getenv("PARINDEX_CACHE_DIR", BASE_DIR / "var" / "cache"))
 
 CACHES = {
