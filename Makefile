@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export MPLCONFIGDIR ?= $(CURDIR)/var/matplotlib
 
-.PHONY: setup system-packages run demo-data test lint format check serve clean
+.PHONY: setup system-packages run demo-data test lint typecheck format serve clean
 
 setup: system-packages $(VENV)/.installed
 
@@ -26,14 +26,17 @@ demo-data: setup
 run: demo-data
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup
+test: setup lint typecheck
 	$(PY) manage.py check
-	$(PY) -m ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# mypy with django-stubs (pyproject.toml): strict on assessments/scoring/ and decimals.py.
+typecheck: setup
+	$(PY) -m mypy
 
 format: setup
 	$(PY) -m ruff format .

@@ -94,7 +94,9 @@ class CriterionAdmin(admin.ModelAdmin):
         return format_score(obj.max_score)
 
 
-SCORE_FIELD_OVERRIDES = {models.DecimalField: {"form_class": ScoreFormField}}
+SCORE_FIELD_OVERRIDES: dict[type[models.Field], dict[str, object]] = {
+    models.DecimalField: {"form_class": ScoreFormField}
+}
 
 
 class ScoreInline(admin.TabularInline):

@@ -70,7 +70,7 @@ class SubmittedAnswerInline(admin.TabularInline):
     model = SubmittedAnswer
     extra = 0
     can_delete = False
-    fields = [
+    fields = readonly_fields = (
         "submitted_at",
         "criterion_code",
         "max_score",
@@ -78,8 +78,7 @@ class SubmittedAnswerInline(admin.TabularInline):
         "self_score",
         "explanation",
         "response",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -28,7 +28,7 @@ def round_index(value: Decimal) -> Decimal:
     return value.quantize(INDEX_QUANT, rounding=ROUND_HALF_EVEN)
 
 
-def parse_decimal(value, *, max_places: int | None = 4) -> Decimal | None:
+def parse_decimal(value: object, *, max_places: int | None = 4) -> Decimal | None:
     """Read what a person typed or a spreadsheet holds: 0,9388 · 0.9388 · 1 · numeric cells.
 
     Returns None for an empty value. Raises NotANumber (Vietnamese message) otherwise.
@@ -65,7 +65,8 @@ def parse_decimal(value, *, max_places: int | None = 4) -> Decimal | None:
         exponent = number.as_tuple().exponent
         if isinstance(exponent, int) and -exponent > max_places:
             stripped = number.normalize()
-            if -stripped.as_tuple().exponent > max_places:
+            stripped_exponent = stripped.as_tuple().exponent
+            if isinstance(stripped_exponent, int) and -stripped_exponent > max_places:
                 raise NotANumber(f"'{value}' có quá {max_places} chữ số thập phân")
             number = stripped
     return number

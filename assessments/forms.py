@@ -4,6 +4,7 @@ beside the field it concerns; what the user typed is kept when a form is refused
 from __future__ import annotations
 
 from django import forms
+from django.http import QueryDict
 
 from .decimals import NotANumber, format_score, parse_decimal, to_plain
 from .models import Assessment, Stage
@@ -79,6 +80,9 @@ class RowsForm(forms.Form):
     """One group of fields per criterion: prefix + criterion id, plus the version."""
 
     columns: dict[str, tuple[str, str]] = {}  # prefix -> (score field name, label)
+    names: dict[str, str]  # prefix -> Score field, set by each subclass
+    labels: dict[str, str]  # Score field -> its name in messages
+    data: QueryDict  # a bound form of this kind is always a POST
 
     def __init__(self, nodes, *args, **kwargs):
         super().__init__(*args, **kwargs)

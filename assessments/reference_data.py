@@ -170,13 +170,16 @@ def load_sample_assessment(province: Subject, framework: Framework, report: Load
 
 def load_published(province: Subject, report: LoadReport) -> None:
     for row in read_tsv("binh-phuoc-published.tsv"):
+        index = parse_decimal(row["index"])
+        if index is None:
+            raise ValueError(f"binh-phuoc-published.tsv: thiếu chỉ số của năm {row['year']}")
         PublishedResult.objects.update_or_create(
             subject=province,
             year=int(row["year"]),
             field_code=row["field_code"],
             defaults={
                 "field_name": row["field_name"],
-                "index": parse_decimal(row["index"]),
+                "index": index,
                 "rank": int(row["rank"]) if row["rank"] else None,
                 "ranked_count": int(row["ranked_count"]) if row["ranked_count"] else None,
                 "source": "Báo cáo kết quả Chỉ số CCHC năm 2023 (Bộ Nội vụ)",

@@ -94,6 +94,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite takes the write lock when a transaction begins (IMMEDIATE), not at its first write:
+    # a second writer then waits (up to SQLITE_TIMEOUT seconds) and reads what the first one
+    # committed, so two concurrent saves end in the conflict message, never "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": envint("SQLITE_TIMEOUT", "20")}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 first (Django's first recommendation): memory-hard, and 0,34 s per login here against
@@ -150,7 +157,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "parindex@localhost")
 
-# Rendered reports (PDF, DOCX) and matplotlib's font cache live here.
+# matplotlib's font cache lives here (rendered PDF and DOCX reports are kept in the database).
 CACHE_DIR = Path(os.getenv("PARINDEX_CACHE_DIR", BASE_DIR / "var" / "cache"))
 
 CACHES = {

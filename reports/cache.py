@@ -11,8 +11,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
+from django.utils import timezone
 
 from assessments.models import Criterion, PublishedResult, Score
 
@@ -107,8 +108,10 @@ def rendered_file(assessment, fmt: str) -> RenderedFile:
     """The stored file if still valid, else a fresh rendering (then stored).
 
     On a miss the report's row is locked while it renders, so that a rush of downloads after a
-    change renders the file once (PostgreSQL; SQLite serialises writers anyway): the others
-    wait for the lock, then find the fresh file.
+    change renders the file once: the others wait for the lock, then find the fresh file.
+    SQLite has no row lock, and its transactions hold the whole database's write lock from
+    their start (IMMEDIATE, settings.py): there the file is rendered first and stored after,
+    so that a rendering never holds up the saves of everyone else.
     """
     start = time.perf_counter()
     fmt = ReportFormat(fmt)
@@ -124,6 +127,13 @@ def rendered_file(assessment, fmt: str) -> RenderedFile:
     RenderedReport.objects.get_or_create(
         assessment=assessment, format=fmt, defaults={"fingerprint": "", "content": b""}
     )
+    if not connection.features.has_select_for_update:
+        content = render(assessment, fmt)
+        seconds = time.perf_counter() - start
+        RenderedReport.objects.filter(assessment=assessment, format=fmt).update(
+            fingerprint=current, content=content, render_seconds=seconds, rendered_at=timezone.now()
+        )
+        return RenderedFile(content, CONTENT_TYPES[fmt], filename, False, seconds)
     with transaction.atomic():
         row = RenderedReport.objects.select_for_update().get(assessment=assessment, format=fmt)
         if row.fingerprint == current:  # rendered by another request while this one waited

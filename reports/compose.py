@@ -10,6 +10,7 @@ from assessments.models import ScoringMethod, SubjectKind
 from . import charts
 from .document import (
     Annex,
+    Block,
     Cell,
     Column,
     DocumentHeader,
@@ -24,15 +25,14 @@ from .document import (
     rich_runs,
 )
 from .drafts import effective
-from .facts import FieldFacts, ReportFacts, gather, lower_first, over, sentence_case
+from .facts import FieldFacts, ReportFacts, gather, lower_first, reaches, sentence_case
 
-ROMAN = ["I", "II", "III", "IV", "V", "VI"]
 LETTERS = ["a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n"]
 DOC_SYMBOL = "BC-SNV"
 BLANK = " " + "\u00a0" * 6  # room to write the number or date by hand, kept by every renderer
 
 
-def two(n: int) -> str:
+def padded_count(n: int) -> str:
     """Administrative style: counts under ten take a leading zero (06 lĩnh vực)."""
     return f"{n:02d}"
 
@@ -108,7 +108,7 @@ def compose(facts: ReportFacts) -> Report:
         number=f"Số: {number_text(text)}",
         place_date=date_text(text, year),
     )
-    blocks: list = []
+    blocks: list[Block] = []
     blocks += intro(facts)
     blocks += section_framework(facts)
     blocks += section_results(facts, text)
@@ -134,7 +134,6 @@ def compose(facts: ReportFacts) -> Report:
         annexes=[annex_criteria(facts, annex_ref), annex_fields(facts, annex_ref)],
         subject_name=subject.name,
         year=year,
-        filename_stem=f"bao-cao-chi-so-cchc-{year}-{subject.code or subject.pk}",
     )
     return report
 
@@ -149,7 +148,7 @@ def annex_reference(text: dict, year: int, agency_name: str) -> str:
 # --- opening and section I ----------------------------------------------------------------------
 
 
-def intro(facts: ReportFacts) -> list:
+def intro(facts: ReportFacts) -> list[Block]:
     year = facts.year
     return [
         body(
@@ -164,7 +163,7 @@ def intro(facts: ReportFacts) -> list:
     ]
 
 
-def section_framework(facts: ReportFacts) -> list:
+def section_framework(facts: ReportFacts) -> list[Block]:
     result = facts.result
     framework = result.framework
     fields = result.fields
@@ -177,7 +176,7 @@ def section_framework(facts: ReportFacts) -> list:
     survey_points = sum(
         (leaf.max for leaf in result.leaves() if leaf.method != ScoringMethod.SELF_ASSESSED), Decimal(0)
     )
-    out = [Heading("I. KHÁI QUÁT CHUNG VỀ BỘ CHỈ SỐ PAR INDEX", 1)]
+    out: list[Block] = [Heading("I. KHÁI QUÁT CHUNG VỀ BỘ CHỈ SỐ PAR INDEX", 1)]
     if framework.legal_basis:
         out.append(body(f"Bộ tiêu chí xác định Chỉ số được ban hành theo {framework.legal_basis}."))
     out.append(
@@ -203,27 +202,34 @@ def _name(node) -> str:
 # --- section II ---------------------------------------------------------------------------------
 
 
-def section_results(facts: ReportFacts, text: dict) -> list:
-    year, py = facts.year, facts.previous_year
+def section_results(facts: ReportFacts, text: dict) -> list[Block]:
+    year, previous_year = facts.year, facts.previous_year
     result = facts.result
     parts = result.parts
     unit = facts.ranked_unit
-    out = [Heading(f"II. KẾT QUẢ CHỈ SỐ PAR INDEX NĂM {year} CỦA {facts.subject.title.upper()}", 1)]
-    sp, ss, sl = parts["self_assessed"], parts["people_survey"], parts["leader_survey"]
+    out: list[Block] = [
+        Heading(f"II. KẾT QUẢ CHỈ SỐ PAR INDEX NĂM {year} CỦA {facts.subject.title.upper()}", 1)
+    ]
+    self_assessed, people_survey, leader_survey = (
+        parts["self_assessed"],
+        parts["people_survey"],
+        parts["leader_survey"],
+    )
     sentence = (
         f"Điểm cải cách hành chính năm {year} của {facts.subject.title} đạt "
         f"{format_index(result.appraised)}/{format_score(result.applicable_max)} điểm (trong đó: "
-        f"{format_index(sp.score)}/{format_score(sp.max)} điểm tự đánh giá qua thẩm định, "
-        f"{format_index(ss.score)}/{format_score(ss.max)} điểm kết quả SIPAS và "
-        f"{format_index(sl.score)}/{format_score(sl.max)} điểm khảo sát đối tượng lãnh đạo, quản lý), "
+        f"{format_index(self_assessed.score)}/{format_score(self_assessed.max)} điểm tự đánh giá qua "
+        f"thẩm định, {format_index(people_survey.score)}/{format_score(people_survey.max)} điểm kết quả "
+        f"SIPAS và {format_index(leader_survey.score)}/{format_score(leader_survey.max)} điểm khảo sát "
+        "đối tượng lãnh đạo, quản lý), "
         f"Chỉ số đạt {format_index(result.index)}%"
     )
-    change = change_phrase(facts.total.change, py)
+    change = change_phrase(facts.total.change, previous_year)
     if change:
         sentence += f" ({change})"
     if facts.total.rank is not None:
         sentence += f", đứng thứ {facts.total.rank}/{facts.ranked_count or '…'} {unit}"
-        rc = rank_change_phrase(facts.total.rank_change, py)
+        rc = rank_change_phrase(facts.total.rank_change, previous_year)
         if rc:
             sentence += f" ({rc})"
     region = region_sentence(facts)
@@ -239,24 +245,26 @@ def section_results(facts: ReportFacts, text: dict) -> list:
     n = len(facts.fields)
     if up or down or same:
         summary = [
-            f"{two(len(up))}/{n} lĩnh vực thứ hạng tăng",
-            f"{two(len(down))}/{n} lĩnh vực thứ hạng giảm",
+            f"{padded_count(len(up))}/{n} lĩnh vực thứ hạng tăng",
+            f"{padded_count(len(down))}/{n} lĩnh vực thứ hạng giảm",
         ]
         if same:
-            summary.append(f"{two(len(same))}/{n} lĩnh vực giữ nguyên thứ hạng")
-        out.append(body(f"Trong đó: {join_vi(summary)} so với năm {py}."))
+            summary.append(f"{padded_count(len(same))}/{n} lĩnh vực giữ nguyên thứ hạng")
+        out.append(body(f"Trong đó: {join_vi(summary)} so với năm {previous_year}."))
     out += chart_blocks(facts)
 
     groups = []
     if up or down or same:
         groups = [
-            (f"Các lĩnh vực có thứ hạng tăng ({two(len(up))} lĩnh vực)", up),
-            (f"Các lĩnh vực có thứ hạng giảm ({two(len(down))} lĩnh vực)", down),
-            (f"Các lĩnh vực giữ nguyên thứ hạng ({two(len(same))} lĩnh vực)", same),
+            (f"Các lĩnh vực có thứ hạng tăng ({padded_count(len(up))} lĩnh vực)", up),
+            (f"Các lĩnh vực có thứ hạng giảm ({padded_count(len(down))} lĩnh vực)", down),
+            (f"Các lĩnh vực giữ nguyên thứ hạng ({padded_count(len(same))} lĩnh vực)", same),
         ]
         rest = facts.fields_in("unknown")
         if rest:
-            groups.append((f"Các lĩnh vực chưa có thứ hạng so sánh ({two(len(rest))} lĩnh vực)", rest))
+            groups.append(
+                (f"Các lĩnh vực chưa có thứ hạng so sánh ({padded_count(len(rest))} lĩnh vực)", rest)
+            )
     else:
         groups = [("Kết quả từng lĩnh vực", facts.fields)]
     number = 0
@@ -274,14 +282,10 @@ def region_sentence(facts: ReportFacts) -> str:
     """ "đứng thứ 02/6 trong khu vực Đông Nam Bộ (sau tỉnh Bà Rịa - Vũng Tàu)", when
     scoring.region_rank knows the region's national results."""
     region = facts.region
-    rank = region if isinstance(region, int) else getattr(region, "rank", None)
-    if rank is None:
+    if region is None:
         return ""
-    count = None if isinstance(region, int) else getattr(region, "count", None)
-    name = getattr(region, "region", None) or facts.subject.region
-    text = f"đứng thứ {two(rank)}" + (f"/{count}" if count else "")
-    text += f" trong khu vực {name}" if name else " trong khu vực"
-    ahead = [getattr(s, "title", str(s)) for s in getattr(region, "ahead", None) or []]
+    text = f"đứng thứ {padded_count(region.rank)}/{region.count} trong khu vực {region.region}"
+    ahead = [subject.title for subject in region.ahead]
     if ahead:
         text += f" (sau {join_vi(ahead)})"
     return text
@@ -300,27 +304,27 @@ def gap_note(gap) -> Paragraph:
     )
 
 
-def field_blocks(facts: ReportFacts, f: FieldFacts, letter: str, text: dict) -> list:
-    py = facts.previous_year
+def field_blocks(facts: ReportFacts, f: FieldFacts, letter: str, text: dict) -> list[Block]:
+    previous_year = facts.previous_year
     node = f.node
     agencies = [a.name for a in node.responsible]
     heading_runs = [Run(f"{letter}) Lĩnh vực {lower_first(f.name)} ")]
     if agencies:
         heading_runs.append(Run(f"(lĩnh vực {join_vi(agencies)} tham mưu)", italic=True))
-    out: list = [Heading(f"{letter}) Lĩnh vực {lower_first(f.name)}", 3, runs=heading_runs)]
+    out: list[Block] = [Heading(f"{letter}) Lĩnh vực {lower_first(f.name)}", 3, runs=heading_runs)]
     sentence = (
         f"Đạt {format_index(node.appraised)}/{format_score(node.applicable_max)} điểm, "
         f"Chỉ số đạt {format_index(node.index)}%"
     )
     parts = [Run(sentence)]
-    change = change_phrase(f.comparison.change, py)
+    change = change_phrase(f.comparison.change, previous_year)
     if change:
         parts.append(Run(" ("))
         parts.append(Run(change, italic=True))
         parts.append(Run(")"))
     if f.comparison.rank is not None:
         parts.append(Run(f", đứng thứ {f.comparison.rank}/{f.ranked_count or '…'} {facts.ranked_unit}"))
-        rc = rank_change_phrase(f.comparison.rank_change, py)
+        rc = rank_change_phrase(f.comparison.rank_change, previous_year)
         if rc:
             parts.append(Run(" ("))
             parts.append(Run(rc, italic=True))
@@ -334,7 +338,7 @@ def field_blocks(facts: ReportFacts, f: FieldFacts, letter: str, text: dict) -> 
         out.append(
             body(
                 f"Các tiêu chí, tiêu chí thành phần tự đánh giá chưa đạt điểm tối đa qua thẩm định "
-                f"({two(len(f.below_max))}), cụ thể:"
+                f"({padded_count(len(f.below_max))}), cụ thể:"
             )
         )
         for leaf in f.below_max:
@@ -350,7 +354,7 @@ def field_blocks(facts: ReportFacts, f: FieldFacts, letter: str, text: dict) -> 
     return out
 
 
-def chart_blocks(facts: ReportFacts) -> list:
+def chart_blocks(facts: ReportFacts) -> list[Block]:
     rows = []
     for f in facts.fields:
         rows.append(
@@ -364,7 +368,7 @@ def chart_blocks(facts: ReportFacts) -> list:
             )
         )
     ranked = facts.ranked_count or max((p.rank or 0 for p in rows), default=0)
-    out = []
+    out: list[Block] = []
     if any(p.index is not None or p.previous_index is not None for p in rows):
         # An open year with nothing appraised yet and no last year has no index to draw.
         out.append(charts.index_chart(tuple(rows), facts.year))
@@ -376,12 +380,12 @@ def chart_blocks(facts: ReportFacts) -> list:
 # --- sections III and IV ------------------------------------------------------------------------
 
 
-def section_assessment(facts: ReportFacts, text: dict) -> list:
+def section_assessment(facts: ReportFacts, text: dict) -> list[Block]:
     result = facts.result
     n = len(facts.fields)
-    py = facts.previous_year
-    out = [Heading("III. ĐÁNH GIÁ CHUNG", 1)]
-    high = [f for f in facts.fields if over(f.index, 90)]
+    previous_year = facts.previous_year
+    out: list[Block] = [Heading("III. ĐÁNH GIÁ CHUNG", 1)]
+    high = [f for f in facts.fields if reaches(f.index, 90)]
     items = [
         f"Chỉ số năm {facts.year} đạt {format_index(result.index)}%"
         + (
@@ -391,13 +395,13 @@ def section_assessment(facts: ReportFacts, text: dict) -> list:
         )
     ]
     items.append(
-        f"có {two(len(high))}/{n} lĩnh vực có Chỉ số đạt từ 90% trở lên"
+        f"có {padded_count(len(high))}/{n} lĩnh vực có Chỉ số đạt từ 90% trở lên"
         + (f" ({'; '.join(lower_first(f.name) for f in high)})" if high else "")
     )
     up, down = facts.fields_in("up"), facts.fields_in("down")
     if up or down or facts.fields_in("same"):
         items.append(
-            f"{two(len(up))}/{n} lĩnh vực có thứ hạng tăng so với năm {py}"
+            f"{padded_count(len(up))}/{n} lĩnh vực có thứ hạng tăng so với năm {previous_year}"
             + (
                 " ("
                 + "; ".join(f"{lower_first(f.name)} tăng {f.comparison.rank_change} bậc" for f in up)
@@ -407,10 +411,12 @@ def section_assessment(facts: ReportFacts, text: dict) -> list:
             )
         )
         items.append(
-            f"{two(len(down))}/{n} lĩnh vực có thứ hạng giảm"
+            f"{padded_count(len(down))}/{n} lĩnh vực có thứ hạng giảm"
             + (
                 " ("
-                + "; ".join(f"{lower_first(f.name)} giảm {-f.comparison.rank_change} bậc" for f in down)
+                + "; ".join(
+                    f"{lower_first(f.name)} giảm {-(f.comparison.rank_change or 0)} bậc" for f in down
+                )
                 + ")"
                 if down
                 else ""
@@ -418,36 +424,38 @@ def section_assessment(facts: ReportFacts, text: dict) -> list:
         )
     at_max, below, zero = result.at_max_criteria, result.below_max_criteria, result.zero_criteria
     items.append(
-        f"{two(len(at_max))} tiêu chí, tiêu chí thành phần tự đánh giá đạt điểm tối đa; "
-        f"{two(len(below))} tiêu chí, tiêu chí thành phần chưa đạt điểm tối đa, trong đó "
-        f"{two(len(zero))} bị chấm 0 điểm"
+        f"{padded_count(len(at_max))} tiêu chí, tiêu chí thành phần tự đánh giá đạt điểm tối đa; "
+        f"{padded_count(len(below))} tiêu chí, tiêu chí thành phần chưa đạt điểm tối đa, trong đó "
+        f"{padded_count(len(zero))} bị chấm 0 điểm"
     )
     parts = result.parts
-    ss, sl = parts["people_survey"], parts["leader_survey"]
-    if ss.max:
+    people_survey, leader_survey = parts["people_survey"], parts["leader_survey"]
+    # The share of the points is not the survey's own index (the published SIPAS index is
+    # another figure, computed by the survey): it is said as what it is.
+    if people_survey.max:
         items.append(
-            f"kết quả khảo sát sự hài lòng của người dân, tổ chức (SIPAS) đạt {format_index(ss.score)}/"
-            f"{format_score(ss.max)} điểm ({format_index(ss.index)}%)"
+            "điểm kết quả khảo sát sự hài lòng của người dân, tổ chức (SIPAS) đạt "
+            f"{format_index(people_survey.score)}/{format_score(people_survey.max)} điểm, "
+            f"bằng {format_index(people_survey.index)}% số điểm tối đa"
         )
-    if sl.max:
+    if leader_survey.max:
         items.append(
-            f"khảo sát đối tượng lãnh đạo, quản lý đạt {format_index(sl.score)}/{format_score(sl.max)} điểm "
-            f"({format_index(sl.index)}%)"
+            "điểm khảo sát đối tượng lãnh đạo, quản lý đạt "
+            f"{format_index(leader_survey.score)}/{format_score(leader_survey.max)} điểm, "
+            f"bằng {format_index(leader_survey.index)}% số điểm tối đa"
         )
     out.append(body("Kết quả chung: " + "; ".join(items) + "."))
     out += paragraphs_from_text(text["assessment_text"])
     return out
 
 
-def section_proposals(facts: ReportFacts, text: dict) -> list:
-    out = [Heading("IV. ĐỀ XUẤT GIẢI PHÁP NÂNG CAO CHỈ SỐ", 1)]
+def section_proposals(facts: ReportFacts, text: dict) -> list[Block]:
+    out: list[Block] = [Heading("IV. ĐỀ XUẤT GIẢI PHÁP NÂNG CAO CHỈ SỐ", 1)]
     out += paragraphs_from_text(text["proposals_text"])
     by_agency: dict[str, list] = {}
-    owners: dict[str, object] = {}
     for leaf in facts.result.below_max_criteria:
         for agency in leaf.responsible or []:
             by_agency.setdefault(agency.name, []).append(leaf)
-            owners[agency.name] = agency
     if by_agency:
         out.append(
             body(
@@ -522,7 +530,7 @@ def annex_criteria(facts: ReportFacts, reference: str) -> Annex:
 
 
 def annex_fields(facts: ReportFacts, reference: str) -> Annex:
-    year, py = facts.year, facts.previous_year
+    year, previous_year = facts.year, facts.previous_year
     has_prev = facts.has_previous
     columns = [
         Column("STT", 7, "center"),
@@ -532,8 +540,8 @@ def annex_fields(facts: ReportFacts, reference: str) -> Annex:
     ]
     if has_prev:
         columns += [
-            Column(f"Chỉ số {py} (%)", 11, "right"),
-            Column(f"Thứ hạng {py}", 9, "center"),
+            Column(f"Chỉ số {previous_year} (%)", 11, "right"),
+            Column(f"Thứ hạng {previous_year}", 9, "center"),
             Column("Tăng/giảm (điểm %)", 8, "right"),
             Column("Tăng/giảm thứ hạng", 8, "center"),
         ]
@@ -558,12 +566,12 @@ def annex_fields(facts: ReportFacts, reference: str) -> Annex:
     for f in facts.fields:
         rows.append(row(f.code, f.name, f.index, f.comparison))
     rows.append(row("", "Chỉ số chung", facts.result.index, facts.total, bold=True))
-    blocks: list = [Table(columns, rows, css_class="annex-fields")]
+    blocks: list[Block] = [Table(columns, rows, css_class="annex-fields")]
     for gap in facts.gaps:
         blocks.append(gap_note(gap))
     return Annex(
         label="Phụ lục II",
-        title=f"KẾT QUẢ CHỈ SỐ TỪNG LĨNH VỰC NĂM {year}" + (f" VÀ NĂM {py}" if has_prev else ""),
+        title=f"KẾT QUẢ CHỈ SỐ TỪNG LĨNH VỰC NĂM {year}" + (f" VÀ NĂM {previous_year}" if has_prev else ""),
         subtitle=reference,
         blocks=blocks,
     )

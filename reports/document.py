@@ -81,12 +81,15 @@ class Chart:
     alt: str = ""
 
 
+Block = Paragraph | Heading | Table | Chart
+
+
 @dataclass
 class Annex:
     label: str  # "Phụ lục I"
     title: str  # upper case
     subtitle: str  # "(Kèm theo Báo cáo số …/BC-SNV ngày … của Sở Nội vụ)"
-    blocks: list = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
 
 
 @dataclass
@@ -112,12 +115,11 @@ class Report:
     header: DocumentHeader
     doc_type: str  # BÁO CÁO
     title_lines: list[str]
-    blocks: list
+    blocks: list[Block]
     signature: Signature
     annexes: list[Annex]
     subject_name: str = ""
     year: int = 0
-    filename_stem: str = "bao-cao"
 
     def all_blocks(self):
         yield from self.blocks

@@ -12,23 +12,27 @@ DEFAULT_SIGNER_TITLE = "GIÁM ĐỐC"
 
 
 def field_draft(facts: ReportFacts, f: FieldFacts) -> str:
-    py = facts.previous_year
+    previous_year = facts.previous_year
     index_change = f.comparison.change
     rank_change = f.comparison.rank_change
     sentences = []
     if index_change is not None and rank_change is not None:
         index_up, rank_up = index_change >= 0, rank_change >= 0
         if index_up and rank_up:
-            sentences.append(f"Tại lĩnh vực này Chỉ số và thứ hạng đều tăng so với năm {py}.")
+            sentences.append(f"Tại lĩnh vực này Chỉ số và thứ hạng đều tăng so với năm {previous_year}.")
         elif not index_up and rank_up:
-            sentences.append(f"Tại lĩnh vực này Chỉ số giảm, tuy nhiên thứ hạng tăng so với năm {py}.")
+            sentences.append(
+                f"Tại lĩnh vực này Chỉ số giảm, tuy nhiên thứ hạng tăng so với năm {previous_year}."
+            )
         elif index_up and not rank_up:
-            sentences.append(f"Tại lĩnh vực này Chỉ số tăng, tuy nhiên thứ hạng giảm so với năm {py}.")
+            sentences.append(
+                f"Tại lĩnh vực này Chỉ số tăng, tuy nhiên thứ hạng giảm so với năm {previous_year}."
+            )
         else:
-            sentences.append(f"Tại lĩnh vực này Chỉ số và thứ hạng đều giảm so với năm {py}.")
+            sentences.append(f"Tại lĩnh vực này Chỉ số và thứ hạng đều giảm so với năm {previous_year}.")
     elif index_change is not None:
         word = "tăng" if index_change >= 0 else "giảm"
-        sentences.append(f"Tại lĩnh vực này Chỉ số {word} so với năm {py}.")
+        sentences.append(f"Tại lĩnh vực này Chỉ số {word} so với năm {previous_year}.")
     if f.below_max:
         sentences.append(
             "Nguyên nhân chủ yếu là vẫn còn tiêu chí, tiêu chí thành phần tự đánh giá chưa đạt điểm "

@@ -89,7 +89,7 @@ class ReportFacts:
     total: scoring.Comparison
     ranked_count: int | None
     gaps: list[scoring.PublishedGap]
-    region: object | None = None
+    region: scoring.RegionRank | None = None
 
     @property
     def year(self) -> int:
@@ -133,17 +133,6 @@ def issuing_agency_for(assessment: Assessment) -> Agency | None:
         .order_by("-valid_from")
         .first()
     )
-
-
-def region_rank_for(subject, year):
-    """The other engineer's scoring.region_rank, if it exists; None otherwise."""
-    region_rank = getattr(scoring, "region_rank", None)
-    if region_rank is None:
-        return None
-    try:
-        return region_rank(subject, year)
-    except LookupError:
-        return None
 
 
 def gather(assessment: Assessment, narrative: ReportNarrative | None = None) -> ReportFacts:
@@ -192,9 +181,10 @@ def gather(assessment: Assessment, narrative: ReportNarrative | None = None) -> 
         total=total,
         ranked_count=total_pub.ranked_count if total_pub else None,
         gaps=[gaps[k] for k in sorted(gaps)],
-        region=region_rank_for(subject, assessment.year),
+        region=scoring.region_rank(subject, assessment.year),
     )
 
 
-def over(index: Decimal | None, threshold: int) -> bool:
+def reaches(index: Decimal | None, threshold: int) -> bool:
+    """Whether an index reaches a threshold as published (2 decimals): 89,996 % reaches 90 %."""
     return index is not None and round_index(index) >= threshold

@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from assessments.decimals import format_index, format_score
 
 from .facts import ReportFacts
+from .services import NARRATIVE_MAX_CHARS, too_long_message
 
 digits = RegexValidator(r"^\d{0,6}$", "Số văn bản chỉ gồm chữ số, ví dụ 15 (ký hiệu /BC-SNV tự thêm).")
+
+
+def within_limit(value: str) -> None:
+    """A narrative block is at most NARRATIVE_MAX_CHARS long (the service checks it too)."""
+    if len(value) > NARRATIVE_MAX_CHARS:
+        raise ValidationError(too_long_message(len(value)), code="max_length")
+
+
+def narrative_field(label: str, rows: int, **extra) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        validators=[within_limit],
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **extra,
+    )
 
 
 class NarrativeForm(forms.Form):
@@ -37,32 +55,16 @@ class NarrativeForm(forms.Form):
     )
     signer_title = forms.CharField(label="Chức vụ người ký", required=False, max_length=100)
     signer_name = forms.CharField(label="Họ tên người ký", required=False, max_length=100)
-    recipients = forms.CharField(
-        label="Nơi nhận",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Mỗi nơi một dòng.",
-    )
-    assessment_text = forms.CharField(
-        label="III. Đánh giá chung", required=False, widget=forms.Textarea(attrs={"rows": 8})
-    )
-    proposals_text = forms.CharField(
-        label="IV. Đề xuất giải pháp nâng cao Chỉ số",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 10}),
-    )
+    recipients = narrative_field("Nơi nhận", 6, help_text="Mỗi nơi một dòng.")
+    assessment_text = narrative_field("III. Đánh giá chung", 8)
+    proposals_text = narrative_field("IV. Đề xuất giải pháp nâng cao Chỉ số", 10)
 
     def __init__(self, *args, facts: ReportFacts, **kwargs):
         super().__init__(*args, **kwargs)
         self.field_rows = []
         for f in facts.fields:
             name = f"field_{f.code}"
-            self.fields[name] = forms.CharField(
-                label=f"Lĩnh vực {f.code}. {f.name}",
-                required=False,
-                max_length=20000,
-                widget=forms.Textarea(attrs={"rows": 5}),
-            )
+            self.fields[name] = narrative_field(f"Lĩnh vực {f.code}. {f.name}", 5)
             figures = (
                 f"Đạt {format_score(f.node.appraised)}/{format_score(f.node.applicable_max)} điểm, "
                 f"Chỉ số {format_index(f.index)}%"

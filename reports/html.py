@@ -15,7 +15,7 @@ from .document import Annex, Report, Run, Table
 def runs_html(runs: list[Run]) -> str:
     out = []
     for r in runs:
-        text = escape(r.text)
+        text: str = escape(r.text)
         if r.italic:
             text = f"<em>{text}</em>"
         if r.bold:

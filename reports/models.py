@@ -8,9 +8,10 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from assessments.models import Assessment
+from assessments.models.assessment import HistoryStamps
 
 
-class ReportNarrative(models.Model):
+class ReportNarrative(HistoryStamps, models.Model):
     """The parts of the BC-SNV report only people can write. An empty text means
     "use the generated draft", so a report is complete without any typing and the draft
     follows the data until someone edits it."""

@@ -73,6 +73,8 @@ def url_fetcher(documents: dict[str, bytes] | None = None):
 @lru_cache(maxsize=1)
 def report_css() -> str:
     path = finders.find("css/report.css")
+    if not path:
+        raise FileNotFoundError("static/css/report.css")
     return Path(path).read_text(encoding="utf-8")
 
 

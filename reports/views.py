@@ -71,7 +71,7 @@ def report_edit(request, pk: int):
             try:
                 save_narrative(assessment, request.user, form.cleaned_data)
             except NarrativeError as exc:
-                form.add_error(None, str(exc))
+                form.add_error(exc.field, str(exc))
             else:
                 messages.success(request, "Đã lưu nội dung báo cáo. Số liệu không thay đổi.")
                 return redirect("reports:detail", pk=assessment.pk)

@@ -1,5 +1,14 @@
 import pytest
-from django.core.management import call_command
+from django.test import override_settings
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """Every test hashes with MD5: Argon2, the production hasher, is slow on purpose (about
+    0,3 s a login) and the suite logs in hundreds of times. Subprocesses (the production
+    tests' manage.py) keep the real settings."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture
@@ -34,7 +43,3 @@ def django_db_setup(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
-
-
-def run_command(*args, **kwargs):
-    call_command(*args, **kwargs)

@@ -15,6 +15,8 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments import scoring
 from assessments.models import Assessment
@@ -47,7 +49,7 @@ class AnnexExport:
 def number_format(value: Decimal) -> str:
     """As many decimals as the score has (at most 4): 9,5 · 0,9388 · 1. Excel shows the
     decimal separator of the reader's locale: a comma in Vietnamese."""
-    places = max(0, min(4, -value.normalize().as_tuple().exponent))
+    places = max(0, min(4, -int(value.normalize().as_tuple().exponent)))
     return "0" if places == 0 else "0." + "0" * places
 
 
@@ -78,6 +80,7 @@ def export_annex(assessment: Assessment) -> AnnexExport:
     year = assessment.framework.year
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one worksheet
     ws.title = f"Phụ lục {year}"
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -133,13 +136,13 @@ def export_annex(assessment: Assessment) -> AnnexExport:
         c.alignment = centre if column < 6 else wrap
     for index, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.freeze_panes = f"A{header_row + 1}"
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     buffer = io.BytesIO()
     wb.save(buffer)
     filename = f"phu-luc-chi-so-cchc-{year}-{slug(subject.name)}.xlsx"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -49,7 +50,7 @@ class RowChange:
     code: str
     status: str
     label: str = ""
-    fields: list[tuple[str, object, object]] = field(default_factory=list)  # (label, old, new)
+    fields: Sequence[tuple[str, object, object]] = field(default_factory=list)  # (label, old, new)
 
     def details(self) -> str:
         """ "điểm thẩm định 1,4634 → 1,4; ý kiến thẩm định (trống) → …"."""

@@ -168,6 +168,7 @@ def parse_field_summary(sheet: Sheet, subject: Subject, outcome: ImportOutcome) 
         raw_code = cell(values, header.code)
         name = clean_text(cell(values, header.name))
         folded = fold(raw_code) or fold(name)
+        code: str | None
         if folded in TOTAL_TEXTS or folded.startswith("tong"):
             code = ""
             name = name or "Tổng"
@@ -398,7 +399,7 @@ def find_national_header(sheet: Sheet) -> NationalHeader | None:
 def subject_lookup(year: int, kind: str):
     subjects = list(Subject.objects.filter(kind=kind).valid_on(datetime.date(year, 12, 31)))
     by_code = {s.code: s for s in subjects if s.code}
-    by_name = {}
+    by_name: dict[str, Subject] = {}
     for s in subjects:
         by_name.setdefault(name_key(s.name), s)
     return subjects, by_code, by_name

@@ -36,9 +36,9 @@ class Profile(models.Model):
         verbose_name = "vai trò người dùng"
         verbose_name_plural = "vai trò người dùng"
         constraints = [
-            models.CheckConstraint(condition=Q(role__in=[r.value for r in Role]), name="profile_role_valid"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="profile_role_valid"),
             models.CheckConstraint(
-                condition=~Q(role="department_editor") | Q(agency__isnull=False),
+                condition=~Q(role=Role.DEPARTMENT_EDITOR) | Q(agency__isnull=False),
                 name="profile_editor_has_agency",
             ),
         ]

@@ -1,5 +1,7 @@
 """An assessment (one subject against one framework), its leaf scores and published results."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -27,14 +29,45 @@ class HistorySource(models.Model):
         abstract = True
 
 
-class Assessment(models.Model):
-    class Phase(models.TextChoices):
-        PREPARATION = "preparation", "Chuẩn bị"
-        SELF_ASSESSMENT = "self_assessment", "Tự đánh giá"
-        APPRAISAL = "appraisal", "Thẩm định"
-        EXPLANATION = "explanation", "Giải trình"
-        RECHECK = "recheck", "Phúc tra"
-        PUBLISHED = "published", "Đã công bố"
+class SourcedHistory(HistoricalRecords):
+    """django-simple-history's records with the change_source column (HistorySource), whose
+    values the database checks like every other choice field."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(bases=[HistorySource], **kwargs)
+
+    def get_meta_options(self, model: type[models.Model]) -> dict[str, Any]:
+        options = super().get_meta_options(model)
+        options["constraints"] = [
+            models.CheckConstraint(
+                condition=Q(change_source__in=ChangeSource.values),
+                name=f"historical{model._meta.model_name}_source_valid",
+            )
+        ]
+        return options
+
+
+class HistoryStamps:
+    """What a writer sets on an instance before save() so that its historical record says who
+    changed it, why and from where (django-simple-history reads the last two, signals.py the
+    first). Declared for the type checker only: Django ignores bare annotations."""
+
+    _change_source: str
+    _history_user: Any
+    _change_reason: str
+
+
+class AssessmentPhase(models.TextChoices):
+    PREPARATION = "preparation", "Chuẩn bị"
+    SELF_ASSESSMENT = "self_assessment", "Tự đánh giá"
+    APPRAISAL = "appraisal", "Thẩm định"
+    EXPLANATION = "explanation", "Giải trình"
+    RECHECK = "recheck", "Phúc tra"
+    PUBLISHED = "published", "Đã công bố"
+
+
+class Assessment(HistoryStamps, models.Model):
+    Phase = AssessmentPhase
 
     subject = models.ForeignKey(
         Subject, verbose_name="đối tượng", on_delete=models.PROTECT, related_name="assessments"
@@ -49,7 +82,7 @@ class Assessment(models.Model):
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
 
-    history = HistoricalRecords(bases=[HistorySource], verbose_name="lịch sử đợt đánh giá")
+    history = SourcedHistory(verbose_name="lịch sử đợt đánh giá")
 
     class Meta:
         verbose_name = "đợt đánh giá"
@@ -58,6 +91,9 @@ class Assessment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["subject", "framework"], name="assessment_unique_subject_framework"
+            ),
+            models.CheckConstraint(
+                condition=Q(phase__in=AssessmentPhase.values), name="assessment_phase_valid"
             ),
         ]
 
@@ -69,7 +105,7 @@ class Assessment(models.Model):
         return self.framework.year
 
 
-class Score(models.Model):
+class Score(HistoryStamps, models.Model):
     """What was entered for one leaf criterion of one assessment."""
 
     assessment = models.ForeignKey(
@@ -105,7 +141,7 @@ class Score(models.Model):
         related_name="+",
     )
 
-    history = HistoricalRecords(bases=[HistorySource], verbose_name="lịch sử điểm")
+    history = SourcedHistory(verbose_name="lịch sử điểm")
 
     class Meta:
         verbose_name = "điểm tiêu chí"
@@ -138,7 +174,7 @@ class Score(models.Model):
         return self.rechecked_score if self.rechecked_score is not None else self.appraised_score
 
 
-class PublishedResult(models.Model):
+class PublishedResult(HistoryStamps, models.Model):
     """An index and rank as published by the ministry, for a subject, a year and either the
     total (field_code "") or one field. Kept as published, even where it differs from what
     the scores give; the difference is reported, not hidden."""
@@ -158,7 +194,7 @@ class PublishedResult(models.Model):
     source = models.CharField("nguồn", max_length=300, blank=True)
     imported_at = models.DateTimeField("nhập lúc", auto_now=True)
 
-    history = HistoricalRecords(bases=[HistorySource], verbose_name="lịch sử kết quả công bố")
+    history = SourcedHistory(verbose_name="lịch sử kết quả công bố")
 
     class Meta:
         verbose_name = "kết quả công bố"

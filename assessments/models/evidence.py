@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from .assessment import Assessment
 from .framework import Criterion
@@ -17,12 +18,15 @@ def evidence_path(instance, filename: str) -> str:
     return f"evidence/{instance.assessment_id}/{uuid.uuid4().hex}.{extension}"
 
 
+class EvidenceKind(models.TextChoices):
+    PDF = "pdf", "PDF"
+    WORD = "word", "Word"
+    EXCEL = "excel", "Excel"
+    IMAGE = "image", "Ảnh"
+
+
 class Evidence(models.Model):
-    class Kind(models.TextChoices):
-        PDF = "pdf", "PDF"
-        WORD = "word", "Word"
-        EXCEL = "excel", "Excel"
-        IMAGE = "image", "Ảnh"
+    Kind = EvidenceKind
 
     assessment = models.ForeignKey(
         Assessment, verbose_name="đợt đánh giá", on_delete=models.CASCADE, related_name="evidence"
@@ -54,6 +58,9 @@ class Evidence(models.Model):
         verbose_name = "tài liệu kiểm chứng"
         verbose_name_plural = "tài liệu kiểm chứng"
         ordering = ["assessment", "criterion__sort_key", "uploaded_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EvidenceKind.values), name="evidence_kind_valid"),
+        ]
 
     def __str__(self) -> str:
         return self.original_name

@@ -71,7 +71,7 @@ class Framework(models.Model):
                 name="framework_unique_owner_year_kind",
             ),
             models.CheckConstraint(
-                condition=Q(subject_kind__in=[k.value for k in SubjectKind]),
+                condition=Q(subject_kind__in=SubjectKind.values),
                 name="framework_subject_kind_valid",
             ),
         ]
@@ -136,7 +136,7 @@ class Criterion(models.Model):
             models.UniqueConstraint(fields=["framework", "code"], name="criterion_unique_code"),
             models.CheckConstraint(condition=Q(max_score__gte=0), name="criterion_max_nonnegative"),
             models.CheckConstraint(
-                condition=Q(method__in=[m.value for m in ScoringMethod]),
+                condition=Q(method__in=ScoringMethod.values),
                 name="criterion_method_valid",
             ),
         ]

@@ -77,9 +77,7 @@ class Subject(Validity):
         verbose_name_plural = "đối tượng đánh giá"
         ordering = ["kind", "code", "name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=[k.value for k in SubjectKind]), name="subject_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=SubjectKind.values), name="subject_kind_valid"),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True)
                 | Q(valid_from__isnull=True)
@@ -152,9 +150,27 @@ class Agency(Validity):
         verbose_name = "cơ quan tham mưu"
         verbose_name_plural = "cơ quan tham mưu"
         ordering = ["province", "name"]
+        # One agency of a name per province and start date, an empty start date included: two
+        # partial unique indexes, because SQLite ignores UniqueConstraint(nulls_distinct=False).
         constraints = [
             models.UniqueConstraint(
-                fields=["province", "name", "valid_from"], name="agency_unique_name_per_province"
+                fields=["province", "name", "valid_from"],
+                condition=Q(valid_from__isnull=False),
+                name="agency_unique_name_per_province",
+                violation_error_message="Tỉnh đã có cơ quan cùng tên, hiệu lực từ cùng ngày.",
+            ),
+            models.UniqueConstraint(
+                fields=["province", "name"],
+                condition=Q(valid_from__isnull=True),
+                name="agency_unique_name_per_province_undated",
+                violation_error_message="Tỉnh đã có cơ quan cùng tên không ghi ngày bắt đầu hiệu lực.",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from")),
+                name="agency_validity_ordered",
+                violation_error_message="Ngày hết hiệu lực phải từ ngày bắt đầu hiệu lực trở đi.",
             ),
         ]
 

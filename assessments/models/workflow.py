@@ -9,9 +9,8 @@ from the dates and the extensions), it never submits anyone's part.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
-from .assessment import Assessment, HistorySource
+from .assessment import Assessment, HistoryStamps, SourcedHistory
 from .framework import Criterion, score_field
 from .reference import Agency
 
@@ -24,14 +23,17 @@ class Stage(models.TextChoices):
     EXPLANATION = "explanation", "Giải trình"
 
 
-class Submission(models.Model):
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", "Đang nhập"
+    SUBMITTED = "submitted", "Đã gửi"
+    RETURNED = "returned", "Bị trả lại"
+
+
+class Submission(HistoryStamps, models.Model):
     """One agency's part of one assessment at one stage: a draft until it is sent ("Gửi"),
     then read-only until Sở Nội vụ returns it with a comment."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Đang nhập"
-        SUBMITTED = "submitted", "Đã gửi"
-        RETURNED = "returned", "Bị trả lại"
+    Status = SubmissionStatus
 
     assessment = models.ForeignKey(
         Assessment, verbose_name="đợt đánh giá", on_delete=models.CASCADE, related_name="submissions"
@@ -62,7 +64,7 @@ class Submission(models.Model):
     return_comment = models.TextField("ý kiến khi trả lại", blank=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
 
-    history = HistoricalRecords(bases=[HistorySource], verbose_name="lịch sử gửi, trả lại")
+    history = SourcedHistory(verbose_name="lịch sử gửi, trả lại")
 
     class Meta:
         verbose_name = "phần việc của cơ quan"
@@ -73,13 +75,11 @@ class Submission(models.Model):
                 fields=["assessment", "agency", "stage"], name="submission_unique_agency_stage"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "submitted", "returned"]), name="submission_status_valid"
+                condition=Q(status__in=SubmissionStatus.values), name="submission_status_valid"
             ),
+            models.CheckConstraint(condition=Q(stage__in=Stage.values), name="submission_stage_valid"),
             models.CheckConstraint(
-                condition=Q(stage__in=["self_assessment", "explanation"]), name="submission_stage_valid"
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="submitted") | Q(submitted_at__isnull=False),
+                condition=~Q(status=SubmissionStatus.SUBMITTED) | Q(submitted_at__isnull=False),
                 name="submission_submitted_has_time",
             ),
         ]
@@ -158,6 +158,7 @@ class DeadlineExtension(models.Model):
                 name="extension_agency_xor_criterion",
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="extension_has_reason"),
+            models.CheckConstraint(condition=Q(stage__in=Stage.values), name="extension_stage_valid"),
         ]
 
     def __str__(self) -> str:
@@ -165,19 +166,22 @@ class DeadlineExtension(models.Model):
         return f"Gia hạn {target} đến {self.until:%d/%m/%Y %H:%M}"
 
 
+class WorkflowAction(models.TextChoices):
+    SUBMIT = "submit", "Gửi"
+    RETURN = "return", "Trả lại"
+    EXTEND = "extend", "Gia hạn"
+    LOCK = "lock", "Khóa"
+    UNLOCK = "unlock", "Mở khóa"
+    PHASE = "phase", "Chuyển giai đoạn"
+    EVIDENCE_ADD = "evidence_add", "Tải lên tài liệu kiểm chứng"
+    EVIDENCE_DELETE = "evidence_delete", "Xóa tài liệu kiểm chứng"
+
+
 class WorkflowEvent(models.Model):
     """What was done to the workflow, by whom, when and why (a written reason for unlock,
     return, extension)."""
 
-    class Action(models.TextChoices):
-        SUBMIT = "submit", "Gửi"
-        RETURN = "return", "Trả lại"
-        EXTEND = "extend", "Gia hạn"
-        LOCK = "lock", "Khóa"
-        UNLOCK = "unlock", "Mở khóa"
-        PHASE = "phase", "Chuyển giai đoạn"
-        EVIDENCE_ADD = "evidence_add", "Tải lên tài liệu kiểm chứng"
-        EVIDENCE_DELETE = "evidence_delete", "Xóa tài liệu kiểm chứng"
+    Action = WorkflowAction
 
     assessment = models.ForeignKey(
         Assessment, verbose_name="đợt đánh giá", on_delete=models.CASCADE, related_name="events"
@@ -208,9 +212,12 @@ class WorkflowEvent(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(action__in=["return", "extend", "unlock"]) | ~Q(reason=""),
+                condition=~Q(action__in=[WorkflowAction.RETURN, WorkflowAction.EXTEND, WorkflowAction.UNLOCK])
+                | ~Q(reason=""),
                 name="event_reason_required",
             ),
+            models.CheckConstraint(condition=Q(action__in=WorkflowAction.values), name="event_action_valid"),
+            models.CheckConstraint(condition=Q(stage__in=[*Stage.values, ""]), name="event_stage_valid"),
         ]
 
     def __str__(self) -> str:
@@ -240,6 +247,7 @@ class ReminderLog(models.Model):
                 fields=["assessment", "agency", "stage", "deadline", "days_before"],
                 name="reminder_sent_once",
             ),
+            models.CheckConstraint(condition=Q(stage__in=Stage.values), name="reminder_stage_valid"),
         ]
 
     def __str__(self) -> str:

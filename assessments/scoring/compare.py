@@ -5,19 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from ..decimals import round_index
 from ..models import (
     PublishedResult,
+    Subject,
 )
 from .tree import Result
 
 PUBLISHED_TOLERANCE = Decimal("0.01")
+Key = TypeVar("Key")
 
 # --- ranks, grades, comparisons -----------------------------------------------------------
 
 
-def rank(indices: Mapping, *, places: int = 2) -> dict:
+def rank(indices: Mapping[Key, Decimal | None], *, places: int = 2) -> dict[Key, int]:
     """Competition ranking ("1224"): equal indices share a rank, the next rank skips.
 
     Indices are compared at their published precision (2 decimals by default), so two
@@ -57,7 +60,12 @@ class Comparison:
         return self.previous_rank - self.rank
 
 
-def compare(index, previous_index, rank=None, previous_rank=None) -> Comparison:
+def compare(
+    index: Decimal | None,
+    previous_index: Decimal | None,
+    rank: int | None = None,
+    previous_rank: int | None = None,
+) -> Comparison:
     return Comparison(index, previous_index, rank, previous_rank)
 
 
@@ -72,14 +80,14 @@ class PublishedGap:
         return self.published - self.computed
 
 
-def published_results(subject, year: int) -> dict[str, PublishedResult]:
+def published_results(subject: Subject, year: int) -> dict[str, PublishedResult]:
     """Published total ("") and field indices of one subject and year, by field code."""
     return {p.field_code: p for p in PublishedResult.objects.filter(subject=subject, year=year)}
 
 
 def published_gaps(result: Result, published: Mapping[str, PublishedResult]) -> list[PublishedGap]:
     """Where a published index differs from the computed one by more than 0,01."""
-    gaps = []
+    gaps: list[PublishedGap] = []
     computed = {f.code: f.index for f in result.fields}
     computed[""] = result.index
     for code, pub in sorted(published.items()):
@@ -98,10 +106,10 @@ class RegionRank:
     rank: int
     count: int
     region: str
-    ahead: list = field(default_factory=list)  # subjects ranked before, best first
+    ahead: list[Subject] = field(default_factory=list)  # subjects ranked before, best first
 
 
-def region_rank(subject, year: int, field_code: str = "") -> RegionRank | None:
+def region_rank(subject: Subject, year: int, field_code: str = "") -> RegionRank | None:
     """The subject's rank among the units of its region, from stored national results.
 
     The region's units are those of the same kind valid at the end of the year. None when
@@ -110,8 +118,6 @@ def region_rank(subject, year: int, field_code: str = "") -> RegionRank | None:
     (competition ranking at 2 decimals).
     """
     import datetime
-
-    from ..models import Subject
 
     if not subject.region:
         return None
@@ -129,7 +135,7 @@ def region_rank(subject, year: int, field_code: str = "") -> RegionRank | None:
     if any(p.pk not in published for p in peers):
         return None
     if all(published[p.pk].rank is not None for p in peers):
-        key = {p.pk: published[p.pk].rank for p in peers}
+        key = {p.pk: published[p.pk].rank or 0 for p in peers}  # every rank is set here
         ranks = {pk: 1 + sum(1 for other in key.values() if other < value) for pk, value in key.items()}
     else:
         ranks = rank({p.pk: published[p.pk].index for p in peers})

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..decimals import HUNDRED, ZERO, round_score, to_plain
 from ..models import (
+    Agency,
     Assessment,
     Criterion,
     Framework,
     GradeBand,
     Score,
     ScoringMethod,
+    Subject,
+    SubjectKind,
     criterion_label,
     sort_key_for,
 )
@@ -41,7 +44,7 @@ class Node:
     applicable: bool = True
     leaf_count: int = 0
     scored_leaves: int = 0
-    responsible: list = field(default_factory=list)
+    responsible: list[Agency] = field(default_factory=list)
 
     @property
     def code(self) -> str:
@@ -84,7 +87,7 @@ class Node:
         return self.score.appraisal_comment if self.score else ""
 
     @property
-    def agencies(self) -> list:
+    def agencies(self) -> list[Agency]:
         """Agencies named on this criterion itself (may be empty)."""
         return list(self.criterion.agencies.all())
 
@@ -191,11 +194,11 @@ class Result:
 
     @property
     def at_max_criteria(self) -> list[Node]:
-        return [n for n in self.self_assessed_leaves() if n.appraised >= n.max]
+        return [n for n in self.self_assessed_leaves() if n.appraised is not None and n.appraised >= n.max]
 
     @property
     def below_max_criteria(self) -> list[Node]:
-        return [n for n in self.self_assessed_leaves() if n.appraised < n.max]
+        return [n for n in self.self_assessed_leaves() if n.appraised is not None and n.appraised < n.max]
 
     @property
     def zero_criteria(self) -> list[Node]:
@@ -206,7 +209,7 @@ class Result:
 
         return validate_nodes(self.fields)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         """The JSON contract of score_summary: numbers as decimal-point strings."""
         parts = self.parts
         return {
@@ -251,7 +254,7 @@ def build_tree(
     *,
     inherit_agencies: bool = True,
     province_id: int | None = None,
-):
+) -> tuple[list[Node], dict[str, Node]]:
     """Link criteria into nodes by code and roll scores up from the leaves.
 
     Returns (fields, by_code). Parent links follow the codes ("1.3.2" under "1.3"), so a
@@ -269,7 +272,9 @@ def build_tree(
     return fields, by_code
 
 
-def _link(criteria: Iterable[Criterion], score_of) -> tuple[list[Node], dict[str, Node]]:
+def _link(
+    criteria: Iterable[Criterion], score_of: Callable[[Criterion], Score | None]
+) -> tuple[list[Node], dict[str, Node]]:
     """Nodes in code order, each under the node of its parent code; roots are the fields."""
     by_code: dict[str, Node] = {}
     fields: list[Node] = []
@@ -284,7 +289,7 @@ def _link(criteria: Iterable[Criterion], score_of) -> tuple[list[Node], dict[str
     return fields, by_code
 
 
-def _inherit_agencies(node: Node, inherited: list, province_id: int | None = None) -> None:
+def _inherit_agencies(node: Node, inherited: list[Agency], province_id: int | None = None) -> None:
     """A criterion answers to its own agencies, or else to its nearest ancestor's."""
     own = [
         agency
@@ -296,17 +301,15 @@ def _inherit_agencies(node: Node, inherited: list, province_id: int | None = Non
         _inherit_agencies(child, node.responsible, province_id)
 
 
-def province_id_of(subject) -> int | None:
+def province_id_of(subject: Subject) -> int | None:
     """The id of the province whose agencies answer for this subject's criteria."""
     province = subject.province
     return province.pk if province is not None else None
 
 
-def province_ids_of(subjects: Iterable) -> dict[int, int | None]:
+def province_ids_of(subjects: Iterable[Subject]) -> dict[int, int | None]:
     """province_id_of for many subjects: one query per level of the subject tree (a commune
     under a district under a province: two), whatever the number of subjects."""
-    from ..models import Subject, SubjectKind
-
     found: dict[int, int | None] = {}
     pending: dict[int, set[int]] = defaultdict(set)  # ancestor id -> subjects waiting for it
     for subject in subjects:
@@ -415,7 +418,9 @@ def lost_points(node: Node) -> bool:
 # --- tables being imported, and ranks within a region (used by assessments.exchange) -------
 
 
-def roll_up_table(criteria: Iterable[Criterion], scores_by_code: Mapping[str, Score]):
+def roll_up_table(
+    criteria: Iterable[Criterion], scores_by_code: Mapping[str, Score]
+) -> tuple[list[Node], dict[str, Node]]:
     """Roll up criteria and scores that are not saved yet (a table being imported).
 
     Like build_tree, but scores are matched by code and agencies are not read, so it runs

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ..models import Assessment, DeadlineExtension, Stage, Submission
 
-PHASE_STAGE = {
+PHASE_STAGE: dict[str, str] = {
     Assessment.Phase.SELF_ASSESSMENT: Stage.SELF_ASSESSMENT,
     Assessment.Phase.EXPLANATION: Stage.EXPLANATION,
 }
@@ -22,7 +22,7 @@ def stage_of(assessment: Assessment) -> str | None:
     return PHASE_STAGE.get(assessment.phase)
 
 
-def base_deadline(assessment: Assessment, stage: str) -> datetime.datetime | None:
+def base_deadline(assessment: Assessment, stage: str | None) -> datetime.datetime | None:
     if stage == Stage.SELF_ASSESSMENT:
         return assessment.self_assessment_deadline
     if stage == Stage.EXPLANATION:
@@ -83,7 +83,7 @@ def _add_extension(deadlines: Deadlines, extension: DeadlineExtension) -> None:
     """Extensions are added in the order of their date: the latest one wins."""
     if extension.agency_id:
         deadlines.by_agency[extension.agency_id] = extension
-    else:
+    elif extension.criterion_id:
         deadlines.by_criterion[extension.criterion_id] = extension
 
 
@@ -132,7 +132,7 @@ class PartState:
                 f"Đợt đánh giá đang ở giai đoạn “{self.assessment.get_phase_display()}”: "
                 "cơ quan tham mưu không nhập liệu trong giai đoạn này."
             )
-        if self.is_submitted:
+        if self.submission is not None and self.is_submitted:
             sent = format_deadline(self.submission.submitted_at)
             return f"Đã gửi lúc {sent}: chỉ sửa được khi Sở Nội vụ trả lại."
         return ""

@@ -19,7 +19,7 @@ from .deadlines import format_deadline, part_state
 from .errors import DomainError
 from .rows import RowInput, apply_rows, check_score
 
-STAGE_FIELDS = {
+STAGE_FIELDS: dict[str, tuple[str, ...]] = {
     Stage.SELF_ASSESSMENT: ("self_score", "explanation"),
     Stage.EXPLANATION: ("response",),
 }
@@ -64,6 +64,7 @@ def save_part(
         state = part_state(assessment, agency.pk, now=now, for_update=True)
         if state.closed_reason:
             raise DomainError(state.closed_reason)
+        assert state.stage is not None  # an open part is always in a stage
         result = scoring.compute(assessment)
         asked = stage_leaves(result, state, agency.pk)
         leaves = {cid: node for cid, node in asked.items() if node.applicable}
@@ -95,6 +96,7 @@ def submit_part(*, user, assessment, agency, now=None) -> Submission:
             raise DomainError(
                 f"Đã quá hạn ({format_deadline(state.deadline)}): cần Sở Nội vụ gia hạn trước khi gửi."
             )
+        assert state.stage is not None  # an open part is always in a stage
         result = scoring.compute(assessment)
         # Frozen as they stand, the criteria marked "không áp dụng" included (applicable=False).
         leaves = stage_leaves(result, state, agency.pk)

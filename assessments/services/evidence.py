@@ -152,7 +152,7 @@ def add_evidence(*, user, assessment, agency, criterion, upload) -> Evidence:
             uploaded_by=user,
         )
         evidence.file.save("upload", upload, save=False)
-        stored = evidence.file.name
+        stored: str = evidence.file.name or ""
         try:
             evidence.save()
         except Exception:
@@ -172,7 +172,7 @@ def add_evidence(*, user, assessment, agency, criterion, upload) -> Evidence:
 def delete_evidence(*, user, evidence: Evidence, agency) -> None:
     with transaction.atomic():
         check_can_attach(evidence.assessment, agency, evidence.criterion_id)
-        name = evidence.file.name
+        name: str = evidence.file.name or ""
         WorkflowEvent.objects.create(
             assessment=evidence.assessment,
             action=WorkflowEvent.Action.EVIDENCE_DELETE,

@@ -23,7 +23,7 @@ REMINDER_CHUNK = 500
 @dataclass
 class DueItem:
     assessment: Assessment
-    agency: object
+    agency: Agency
     stage: str
     deadline: datetime.datetime | None
     submitted: bool
@@ -76,7 +76,7 @@ def open_parts_many(assessments, *, now=None) -> dict[int, list[DueItem]]:
     ):
         by_province[agency.province_id].append(agency)
     for assessment in answering:
-        stage = stage_of(assessment)
+        stage = PHASE_STAGE[assessment.phase]  # every answering assessment is in a stage
         for agency in by_province[assessment.subject_id]:
             if agency.pk not in responsible[assessment.framework_id]:
                 continue

@@ -75,7 +75,7 @@ def apply_rows(*, user, assessment, rows: dict[int, RowInput], source: str, reas
         s.criterion_id: s
         for s in Score.objects.select_for_update().filter(assessment=assessment, criterion_id__in=list(rows))
     }
-    conflicts: dict[int, Score] = {}
+    conflicts: dict[int, Score | None] = {}
     changes = []
     for criterion_id, row in rows.items():
         score = current.get(criterion_id)

@@ -10,19 +10,17 @@ from ..decimals import format_score
 from ..models import Criterion, Score
 from .common import protected
 
-FIELD_LABELS = {
-    name: Score._meta.get_field(name).verbose_name
-    for name in (
-        "applicable",
-        "self_score",
-        "explanation",
-        "appraised_score",
-        "appraisal_comment",
-        "response",
-        "rechecked_score",
-        "recheck_comment",
-    )
-}
+SHOWN_FIELDS = (
+    "applicable",
+    "self_score",
+    "explanation",
+    "appraised_score",
+    "appraisal_comment",
+    "response",
+    "rechecked_score",
+    "recheck_comment",
+)
+FIELD_LABELS = {f.name: f.verbose_name for f in Score._meta.concrete_fields if f.name in SHOWN_FIELDS}
 
 
 @protected("GET")

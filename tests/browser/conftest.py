@@ -47,6 +47,5 @@ def screenshots():
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

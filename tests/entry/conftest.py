@@ -15,7 +15,6 @@ SAMPLE_PROVINCE_CODE = "70"
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_open_assessment(sample, *, year=2024, days=10):

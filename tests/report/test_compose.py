@@ -62,8 +62,6 @@ def test_fields_grouped_by_rank_change(sample_assessment):
 
 @pytest.mark.django_db
 def test_region_rank_sentence_when_known(sample_assessment, monkeypatch):
-    from types import SimpleNamespace
-
     from assessments import scoring
     from assessments.models import Subject
 
@@ -71,8 +69,7 @@ def test_region_rank_sentence_when_known(sample_assessment, monkeypatch):
     monkeypatch.setattr(
         scoring,
         "region_rank",
-        lambda subject, year: SimpleNamespace(rank=2, count=6, region="Đông Nam Bộ", ahead=[ahead]),
-        raising=False,
+        lambda subject, year: scoring.RegionRank(rank=2, count=6, region="Đông Nam Bộ", ahead=[ahead]),
     )
     intro = next(
         b.text
@@ -84,3 +81,18 @@ def test_region_rank_sentence_when_known(sample_assessment, monkeypatch):
         "(sau tỉnh Bà Rịa - Vũng Tàu)."
     )
     assert expected in intro
+
+
+@pytest.mark.django_db
+def test_survey_shares_are_called_shares_of_the_points_not_the_survey_index(sample_assessment):
+    """76,26% is 7,6256 of 10 points; the SIPAS index the survey published (76,08%) is
+    another figure, so the report must not print the share as if it were the index."""
+    report = build_report(sample_assessment)
+    general = next(b.text for b in report.blocks if getattr(b, "text", "").startswith("Kết quả chung:"))
+    assert (
+        "điểm kết quả khảo sát sự hài lòng của người dân, tổ chức (SIPAS) đạt 7,63/10 điểm, "
+        "bằng 76,26% số điểm tối đa" in general
+    )
+    leaders = "điểm khảo sát đối tượng lãnh đạo, quản lý đạt 18,30/22 điểm, bằng 83,18% số điểm tối đa"
+    assert leaders in general
+    assert "(76,26%)" not in general
