@@ -127,8 +127,9 @@ def _n(value: Decimal | None) -> str:
     return format_decimal(value) if value is not None else ""
 
 
-def format_notation(rule: ScoringRule) -> str:
-    """The canonical notation: parse_notation(format_notation(rule)) == rule."""
+def format_notation(rule: ScoringRule, *, labels: bool = True) -> str:
+    """The canonical notation: parse_notation(format_notation(rule)) == rule. With
+    labels=False, the formula alone ("tỷ lệ"), for messages."""
     kind = rule.kind
     if kind in KEYWORDS:
         body = KEYWORDS[kind]
@@ -140,7 +141,7 @@ def format_notation(rule: ScoringRule) -> str:
         body = f"trừ {_n(rule.per_item)}/mục, tối thiểu {_n(rule.floor or ZERO)}"
     else:
         body = f"tối đa {_n(rule.cap)}"
-    if rule.labels:
+    if labels and rule.labels:
         body = f"{body} [{rule.labels_text}]"
     return body
 

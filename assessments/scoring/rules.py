@@ -287,10 +287,10 @@ class ScoringRule:
 
     # --- notation, description, script data ----------------------------------------------
 
-    def to_notation(self) -> str:
+    def to_notation(self, *, labels: bool = True) -> str:
         from .rule_notation import format_notation
 
-        return format_notation(self)
+        return format_notation(self, labels=labels)
 
     def describe(self, max_score: Decimal | None = None) -> str:
         from .rule_notation import describe_rule
@@ -314,6 +314,17 @@ class ScoringRule:
 def compute_score(criterion, text) -> Decimal | None:
     """The score of `criterion` for a declared figure text (RuleError names the criterion)."""
     return criterion.rule.score(criterion.max_score, text, criterion.code)
+
+
+def cap_section(node) -> None:
+    """A bonus or deduction section (rule CAP) counts at most its cap: its max and its scores."""
+    if node.criterion.rule_kind != RuleKind.CAP:
+        return
+    rule = node.criterion.rule
+    node.max = rule.capped(node.max)
+    node.applicable_max = rule.capped(node.applicable_max)
+    node.self_score = rule.capped(node.self_score)
+    node.appraised = rule.capped(node.appraised)
 
 
 def split_labels(text: str | None) -> tuple[str, ...]:
