@@ -151,7 +151,8 @@ def remark_problems(node: Node) -> list[FigureProblem]:
                     from_figure=value,
                     stored=stored,
                     message=(
-                        f"{criterion.code}: {text_label} nêu {figure}, theo cách tính “{rule.to_notation(labels=False)}” "
+                        f"{criterion.code}: {text_label} nêu {figure}, theo cách tính "
+                        f"“{rule.to_notation(labels=False)}” "
                         f"được {format_score(value)} điểm, khác {score_label} {format_score(stored)}"
                     ),
                 )

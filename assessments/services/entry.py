@@ -17,10 +17,11 @@ from ..models import (
 )
 from .deadlines import format_deadline, part_state
 from .errors import DomainError
+from .figures import resolve_figures
 from .rows import RowInput, apply_rows, check_score
 
 STAGE_FIELDS = {
-    Stage.SELF_ASSESSMENT: ("self_score", "explanation"),
+    Stage.SELF_ASSESSMENT: ("self_score", "explanation", "self_figures"),
     Stage.EXPLANATION: ("response",),
 }
 
@@ -78,6 +79,7 @@ def save_part(
             if not state.can_write_criterion(criterion_id):
                 deadline = state.deadlines.for_criterion(agency.pk, criterion_id)
                 raise DomainError(f"{node.code}: đã quá hạn ({format_deadline(deadline)}).")
+            resolve_figures({criterion_id: node}, {criterion_id: row})
             check_score(row.values.get("self_score"), node.max, "điểm tự đánh giá", node.code)
         return apply_rows(user=user, assessment=assessment, rows=rows, source=source)
 
