@@ -47,10 +47,14 @@ def resolve_figures(nodes: Mapping[int, object], rows: Mapping[int, RowInput]) -
     """
     for criterion_id, row in rows.items():
         node = nodes.get(criterion_id)
-        if node is None:
-            continue
-        for side in SIDES:
-            _resolve(node.criterion, node.score, row.values, side)
+        if node is not None:
+            reconcile(node.criterion, node.score, row.values)
+
+
+def reconcile(criterion: Criterion, stored: Score | None, values: dict, sides=SIDES) -> None:
+    """resolve_figures for one row's values (a dict of Score field names)."""
+    for side in sides:
+        _resolve(criterion, stored, values, side)
 
 
 def _resolve(criterion: Criterion, stored: Score | None, values: dict, side: Side) -> None:
