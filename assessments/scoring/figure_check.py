@@ -138,8 +138,8 @@ def remark_problems(node: Node) -> list[FigureProblem]:
             if low <= stored <= high:
                 candidates = []
                 break
-            nearest = low if abs(low - stored) <= abs(high - stored) else high
-            candidates.append((abs(nearest - stored), figure, nearest))
+            distance = min(abs(low - stored), abs(high - stored))
+            candidates.append((distance, figure, round_score(rule.exact_score(criterion.max_score, figure))))
         if candidates:
             _, figure, value = min(candidates, key=lambda item: item[0])
             problems.append(
