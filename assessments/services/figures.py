@@ -85,8 +85,11 @@ def _resolve(criterion: Criterion, stored: Score | None, values: dict, side: Sid
         if side.reason:
             values[side.reason] = ""
         return
-    reason = (values.get(side.reason) if side.reason in values else getattr(stored, side.reason, "")) or ""
-    if side.reason and reason.strip():
+    if side.reason:
+        reason = (values[side.reason] if side.reason in values else getattr(stored, side.reason, "")) or ""
+    else:
+        reason = ""  # a department does not override its figures
+    if reason.strip():
         values[side.score] = typed
         values[side.reason] = reason.strip()
         return
