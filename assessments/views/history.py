@@ -15,8 +15,11 @@ FIELD_LABELS = {
     for name in (
         "applicable",
         "self_score",
+        "self_figures",
         "explanation",
         "appraised_score",
+        "appraised_figures",
+        "appraised_override_reason",
         "appraisal_comment",
         "response",
         "rechecked_score",

@@ -189,3 +189,16 @@ def test_the_self_figures_cannot_be_changed_in_the_appraisal(in_appraisal, users
     with pytest.raises(services.DomainError, match="không được sửa"):
         services.save_appraisal(user=users["appraiser"], assessment=in_appraisal, rows=rows)
     assert row(in_appraisal, "1.3.2").self_figures == "47/49"
+
+
+def test_the_history_page_shows_the_figures_with_vietnamese_labels(client, open_assessment, users, agencies):
+    from django.urls import reverse
+
+    owner, snv = users["process_owner"], agencies["SNV"]
+    declare(open_assessment, owner, snv, "1.1", "40/41")
+    declare(open_assessment, owner, snv, "1.1", "39/41")
+    client.force_login(owner)
+    url = reverse("criterion_history", args=[open_assessment.pk, criterion(open_assessment, "1.1").pk])
+    html = client.get(url).content.decode()
+    assert 'Số liệu tự đánh giá</strong>: <span class="old">40/41</span> → <span class="new">39/41' in html
+    assert "self_figures" not in html
