@@ -130,6 +130,7 @@ def submit_part(*, user, assessment, agency, now=None) -> Submission:
                     max_score=node.max,
                     applicable=node.applicable,
                     self_score=score.self_score if score else None,
+                    self_figures=score.self_figures if score else "",
                     explanation=score.explanation if score else "",
                     response=score.response if score else "",
                     score_version=score.version if score else 0,

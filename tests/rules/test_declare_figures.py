@@ -202,3 +202,15 @@ def test_the_history_page_shows_the_figures_with_vietnamese_labels(client, open_
     html = client.get(url).content.decode()
     assert 'Số liệu tự đánh giá</strong>: <span class="old">40/41</span> → <span class="new">39/41' in html
     assert "self_figures" not in html
+
+
+def test_a_submitted_part_freezes_the_figures_with_the_score(open_assessment, users, agencies):
+    from assessments.models import SubmittedAnswer
+    from tests.entry.conftest import fill_all
+
+    owner, snv = users["process_owner"], agencies["SNV"]
+    fill_all(open_assessment, snv, owner, "0")
+    declare(open_assessment, owner, snv, "1.1", "40/41")
+    services.submit_part(user=owner, assessment=open_assessment, agency=snv)
+    frozen = SubmittedAnswer.objects.get(criterion_code="1.1")
+    assert (frozen.self_figures, frozen.self_score) == ("40/41", D("1.4634"))
