@@ -117,6 +117,7 @@ SCORE_FIELD_OVERRIDES = {models.DecimalField: {"form_class": ScoreFormField}}
 
 class ScoreInline(admin.TabularInline):
     model = Score
+    form = ScoreFiguresForm
     formfield_overrides = SCORE_FIELD_OVERRIDES
     extra = 0
     fields = [

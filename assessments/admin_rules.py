@@ -81,11 +81,12 @@ class ScoreFiguresForm(forms.ModelForm):
         criterion = cleaned.get("criterion")
         if criterion is None:
             return cleaned
+        stored = self.instance if self.instance.pk else None  # still as saved: checked before
         for side in SIDES:
             names = [n for n in (side.figures, side.score, side.reason) if n and n in self.fields]
             values = {name: cleaned.get(name) for name in names}
             try:
-                reconcile(criterion, None, values, sides=[side])
+                reconcile(criterion, stored, values, sides=[side])
             except DomainError as exc:
                 self.add_error(side.figures if side.figures in self.fields else None, exc.message)
                 continue

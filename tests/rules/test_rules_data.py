@@ -181,3 +181,21 @@ def test_a_bonus_section_counts_at_most_its_cap():
     assert not result.issues()
     Score.objects.filter(criterion=made["9.1"]).update(appraised_score=D("0.5"))
     assert scoring.compute(assessment).by_code["9"].appraised == D("1.5")
+
+
+def test_a_score_form_without_the_figures_checks_a_score_against_the_stored_figures(reference_data):
+    from django.forms import modelform_factory
+
+    from assessments.admin_rules import ScoreFiguresForm
+
+    score = Score.objects.get(criterion__framework=framework_2023(), criterion__code="1.1")
+    Score.objects.filter(pk=score.pk).update(appraised_figures="40/41")
+    score.refresh_from_db()
+    Inline = modelform_factory(
+        Score, form=ScoreFiguresForm, fields=["assessment", "criterion", "appraised_score"]
+    )
+    data = {"assessment": score.assessment_id, "criterion": score.criterion_id}
+    form = Inline(data={**data, "appraised_score": "1.2"}, instance=score)
+    assert not form.is_valid()
+    assert "khác điểm tính từ số liệu thẩm định 40/41 (1,4634)" in str(form.errors)
+    assert Inline(data={**data, "appraised_score": "1.4634"}, instance=score).is_valid()
