@@ -318,7 +318,7 @@ def compute_score(criterion, text) -> Decimal | None:
 
 def cap_section(node) -> None:
     """A bonus or deduction section (rule CAP) counts at most its cap: its max and its scores."""
-    if node.criterion.rule_kind != RuleKind.CAP:
+    if getattr(node.criterion, "rule_kind", RuleKind.NONE) != RuleKind.CAP:  # a criterion-like object
         return
     rule = node.criterion.rule
     node.max = rule.capped(node.max)
