@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from ..decimals import ZERO, NotANumber, format_decimal, format_score, parse_decimal
 from ..models import RuleKind
-from .rules import ONE, RuleError, ScoringRule, split_labels
+from .rules import ONE, RuleError, ScoringRule, plain_comma, split_labels
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _LABELS = re.compile(r"^(?P<body>[^\[\]]*?)\s*\[(?P<labels>[^\[\]]*)\]\s*$")
@@ -124,7 +124,7 @@ def _parse_body(words: str, notation: str) -> ScoringRule:
 
 
 def _n(value: Decimal | None) -> str:
-    return format_decimal(value) if value is not None else ""
+    return plain_comma(value) if value is not None else ""
 
 
 def format_notation(rule: ScoringRule, *, labels: bool = True) -> str:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from ..decimals import HUNDRED, ZERO, NotANumber, format_decimal, format_score, parse_decimal, round_score
+from ..decimals import HUNDRED, ZERO, NotANumber, format_score, parse_decimal, round_score
 from ..models import RuleKind
 
 ONE = Decimal(1)
@@ -58,10 +58,16 @@ class Figure:
     def __str__(self) -> str:
         """The canonical text: "40/41", "8/17", "13,25/22", "98,49%", "3"."""
         if self.kind == RATIO:
-            return f"{format_decimal(self.value)}/{format_decimal(self.total)}"
+            return f"{plain_comma(self.value)}/{plain_comma(self.total)}"
         if self.kind == PERCENT:
-            return f"{format_decimal(self.value)}%"
-        return format_decimal(self.value)
+            return f"{plain_comma(self.value)}%"
+        return plain_comma(self.value)
+
+
+def plain_comma(value: Decimal) -> str:
+    """A figure or a rule's number as written back: decimal comma, no thousands separator (a
+    "1.000" would read back as one): 40 · 13,25 · 1000."""
+    return _plain(value).replace(".", ",")
 
 
 def _figure_number(text: str, original: str) -> Decimal:

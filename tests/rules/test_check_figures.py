@@ -174,3 +174,53 @@ def test_the_check_issues_a_bounded_number_of_queries(sample_assessment, django_
     result = scoring.compute(sample_assessment)
     with django_assert_max_num_queries(1):
         scoring.check_figures(sample_assessment, result)
+
+
+# --- properties: no false flag for a remark that states the figure behind the score --------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from assessments.decimals import round_index  # noqa: E402
+from assessments.models import Criterion, RuleKind  # noqa: E402
+from assessments.scoring.figure_check import remark_problems  # noqa: E402
+from assessments.scoring.tree import Node  # noqa: E402
+
+
+def _leaf(kind, maximum, appraised, comment, base=None):
+    criterion = Criterion(code="9.9", max_score=maximum, rule_kind=kind)
+    if base is not None:
+        criterion.rule_parameters = {"base": str(base)}
+    return Node(criterion=criterion, score=Score(appraised_score=appraised, appraisal_comment=comment))
+
+
+share_rules = st.sampled_from(
+    [(RuleKind.RATIO, None), (RuleKind.PERCENTAGE, None), (RuleKind.AFFINE, D("0.5"))]
+)
+maxima = st.sampled_from([D("0.25"), D("0.5"), D("0.75"), D(1), D("1.5"), D(2), D(3)])
+
+
+@given(rule=share_rules, maximum=maxima, total=st.integers(1, 2000), data=st.data())
+def test_a_remark_stating_the_figure_or_its_rounded_percentage_is_never_flagged(rule, maximum, total, data):
+    kind, base = rule
+    done = data.draw(st.integers(0, total))
+    criterion = _leaf(kind, maximum, None, "", base).criterion
+    score = scoring.compute_score(criterion, f"{done}/{total}")
+    percent = round_index(D(100) * done / total)
+    for comment in (f"đạt {done}/{total} nhiệm vụ", f"tỷ lệ đạt {percent}%".replace(".", ",")):
+        assert remark_problems(_leaf(kind, maximum, score, comment, base)) == [], comment
+
+
+@given(maximum=maxima, total=st.integers(2, 2000), data=st.data())
+def test_a_remark_whose_figure_gives_another_score_is_flagged_with_both_values(maximum, total, data):
+    done = data.draw(st.integers(0, total))
+    stated = data.draw(st.integers(0, total).filter(lambda n: n != done))
+    criterion = _leaf(RuleKind.RATIO, maximum, None, "").criterion
+    score = scoring.compute_score(criterion, f"{done}/{total}")
+    said = scoring.compute_score(criterion, f"{stated}/{total}")
+    problems = remark_problems(_leaf(RuleKind.RATIO, maximum, score, f"ngày 24/7/2023 đạt {stated}/{total}"))
+    if said == score:  # two counts may round to the same score: nothing to flag
+        assert problems == []
+    else:
+        (problem,) = problems
+        assert (problem.figure, problem.from_figure, problem.stored) == (f"{stated}/{total}", said, score)

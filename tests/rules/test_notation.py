@@ -32,6 +32,7 @@ D = Decimal
         ("trừ 0,25 / mục", RuleKind.DEDUCTION, "trừ 0,25/mục, tối thiểu 0"),
         ("tru 0,5/muc, toi thieu 0,25", RuleKind.DEDUCTION, "trừ 0,5/mục, tối thiểu 0,25"),
         ("tối đa 2", RuleKind.CAP, "tối đa 2"),
+        ("tối đa 1000", RuleKind.CAP, "tối đa 1000"),
     ],
 )
 def test_each_form_is_read_and_written_back_in_canonical_form(text, kind, canonical):
@@ -151,7 +152,7 @@ def test_the_entry_page_script_gets_the_rule_as_data():
     assert thresholds["parameters"] == {"steps": [["95", "1"], ["80", "0.5"]]}
 
 
-numbers = st.decimals(min_value=0, max_value=100, places=2).map(lambda d: d.normalize())
+numbers = st.decimals(min_value=0, max_value=5000, places=2).map(lambda d: d.normalize())
 
 
 @st.composite

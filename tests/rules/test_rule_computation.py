@@ -59,6 +59,8 @@ def test_a_half_is_rounded_to_even_as_the_ministry_does():
         ("98,49%", PERCENT, "98,49%"),
         ("98.49 %", PERCENT, "98,49%"),
         ("3", COUNT, "3"),
+        ("1/1000", RATIO, "1/1000"),
+        ("1250,5/20000", RATIO, "1250,5/20000"),
     ],
 )
 def test_figures_are_read_as_people_write_them_and_kept_in_canonical_form(text, kind, canonical):
