@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import scoring
+from .admin_rules import CriterionRuleForm, ScoreFiguresForm
 from .decimals import format_index, format_score
 from .exchange.admin_mixins import AnnexExportMixin, ExchangeImportMixin
 from .exchange.resources import AnnexResource, FieldSummaryResource, NationalResultsResource
@@ -60,10 +61,19 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
+    form = CriterionRuleForm
     formfield_overrides = {models.DecimalField: {"form_class": ScoreFormField}}
-    list_display = ["indented_code", "indented_name", "max_score_display", "method", "framework"]
+    list_display = [
+        "indented_code",
+        "indented_name",
+        "max_score_display",
+        "method",
+        "rule_display",
+        "framework",
+    ]
     list_display_links = ["indented_code"]
-    list_filter = ["framework", "level", "method"]
+    list_filter = ["framework", "level", "method", "rule_kind"]
+    readonly_fields = ["rule_description"]
     search_fields = ["code", "name"]
     ordering = ["framework", "sort_key"]
     list_select_related = ["framework"]
@@ -93,6 +103,14 @@ class CriterionAdmin(admin.ModelAdmin):
     def max_score_display(self, obj):
         return format_score(obj.max_score)
 
+    @admin.display(description="cách tính điểm", ordering="rule_kind")
+    def rule_display(self, obj):
+        return obj.rule.to_notation(labels=False)
+
+    @admin.display(description="diễn giải cách tính điểm")
+    def rule_description(self, obj):
+        return obj.rule_description if obj.pk else ""
+
 
 SCORE_FIELD_OVERRIDES: dict[type[models.Field], dict[str, object]] = {
     models.DecimalField: {"form_class": ScoreFormField}
@@ -101,6 +119,7 @@ SCORE_FIELD_OVERRIDES: dict[type[models.Field], dict[str, object]] = {
 
 class ScoreInline(admin.TabularInline):
     model = Score
+    form = ScoreFiguresForm
     formfield_overrides = SCORE_FIELD_OVERRIDES
     extra = 0
     fields = [
@@ -165,6 +184,7 @@ class ScoreAdmin(ExchangeImportMixin, SimpleHistoryAdmin):
     """Scores can be imported from the annex table: upload, preview, confirm (all or nothing)."""
 
     resource_classes = [AnnexResource]
+    form = ScoreFiguresForm
     formfield_overrides = SCORE_FIELD_OVERRIDES
     list_display = [
         "criterion_code",

@@ -24,6 +24,7 @@ from .models import (
     Subject,
     SubjectKind,
 )
+from .scoring.rule_notation import parse_notation
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SAMPLE_YEAR = 2023
@@ -111,6 +112,7 @@ def load_framework_2023(report: LoadReport) -> Framework:
         criterion.name = row["name"]
         criterion.max_score = parse_decimal(row["max_score"])
         criterion.method = row["method"] or "self"
+        parse_notation(row.get("scoring_rule", "")).apply_to(criterion)  # "Cách tính điểm"
         criterion.parent = existing.get(parent_code) if parent_code else None
         criterion.save()
         existing[code] = criterion

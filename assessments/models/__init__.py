@@ -1,7 +1,15 @@
 from .accounts import Profile, Role
 from .assessment import Assessment, ChangeSource, PublishedResult, Score
 from .evidence import Evidence
-from .framework import Criterion, Framework, GradeBand, ScoringMethod, criterion_label, sort_key_for
+from .framework import (
+    Criterion,
+    Framework,
+    GradeBand,
+    RuleKind,
+    ScoringMethod,
+    criterion_label,
+    sort_key_for,
+)
 from .reference import Agency, Subject, SubjectKind
 from .workflow import DeadlineExtension, ReminderLog, Stage, Submission, SubmittedAnswer, WorkflowEvent
 
@@ -18,6 +26,7 @@ __all__ = [
     "PublishedResult",
     "ReminderLog",
     "Role",
+    "RuleKind",
     "Score",
     "ScoringMethod",
     "Stage",

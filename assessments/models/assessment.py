@@ -120,8 +120,26 @@ class Score(HistoryStamps, models.Model):
         help_text="Bỏ chọn nếu tiêu chí không áp dụng cho đối tượng này: điểm tối đa được trừ ra.",
     )
     self_score = score_field("điểm tự đánh giá", null=True, blank=True)
+    self_figures = models.CharField(
+        "số liệu tự đánh giá",
+        max_length=100,
+        blank=True,
+        help_text="Số liệu cơ quan khai (“40/41”, “98,49%”), dạng chuẩn; điểm tính từ đây theo cách tính "
+        "điểm của tiêu chí.",
+    )
     explanation = models.TextField("giải trình điểm tự đánh giá", blank=True)
     appraised_score = score_field("điểm thẩm định", null=True, blank=True)
+    appraised_figures = models.CharField(
+        "số liệu thẩm định",
+        max_length=100,
+        blank=True,
+        help_text="Số liệu theo kết quả thẩm định, dạng chuẩn.",
+    )
+    appraised_override_reason = models.TextField(
+        "lý do điều chỉnh điểm thẩm định",
+        blank=True,
+        help_text="Bắt buộc khi điểm thẩm định khác điểm tính từ số liệu thẩm định.",
+    )
     appraisal_comment = models.TextField("ý kiến hội đồng thẩm định", blank=True)
     response = models.TextField(
         "giải trình ý kiến thẩm định",

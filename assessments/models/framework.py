@@ -86,6 +86,20 @@ class ScoringMethod(models.TextChoices):
     PEOPLE_SURVEY = "people_survey", "Khảo sát sự hài lòng của người dân (SIPAS)"
 
 
+class RuleKind(models.TextChoices):
+    """How a criterion's score follows from the figures a department declares
+    (docs/scoring-rules.md; computed in assessments.scoring.rules)."""
+
+    NONE = "none", "Nhập điểm trực tiếp"
+    RATIO = "ratio", "Tỷ lệ (điểm tối đa × a/b)"
+    PERCENTAGE = "percentage", "Phần trăm (điểm tối đa × p%)"
+    AFFINE = "affine", "Điểm nền cộng tỷ lệ (điểm tối đa × (k + (1 − k) × tỷ lệ))"
+    WEIGHTED = "weighted", "Đếm có trọng số (điểm tối đa × số có trọng số / tổng số)"
+    THRESHOLDS = "thresholds", "Theo ngưỡng"
+    DEDUCTION = "deduction", "Trừ điểm theo mục, có mức sàn"
+    CAP = "cap", "Giới hạn tổng điểm của nhóm (điểm thưởng, điểm trừ)"
+
+
 def sort_key_for(code: str) -> str:
     """ "1.10.2" -> "0001.0010.0002" so that text order is code order."""
     return ".".join(part.zfill(4) for part in code.split("."))
@@ -121,6 +135,21 @@ class Criterion(models.Model):
         default=ScoringMethod.SELF_ASSESSED,
     )
     guidance = models.TextField("hướng dẫn chấm điểm", blank=True)
+    rule_kind = models.CharField(
+        "cách tính điểm", max_length=20, choices=RuleKind.choices, default=RuleKind.NONE
+    )
+    rule_parameters = models.JSONField(
+        "tham số cách tính điểm",
+        default=dict,
+        blank=True,
+        help_text="Số viết dạng chuỗi có dấu chấm thập phân; đọc và kiểm tra bởi assessments.scoring.rules.",
+    )
+    figure_labels = models.CharField(
+        "tên các số liệu",
+        max_length=300,
+        blank=True,
+        help_text="Ví dụ: “số nhiệm vụ hoàn thành / tổng số nhiệm vụ” (tử số / mẫu số).",
+    )
     agencies = models.ManyToManyField(
         "assessments.Agency",
         verbose_name="cơ quan tham mưu",
@@ -138,6 +167,10 @@ class Criterion(models.Model):
             models.CheckConstraint(
                 condition=Q(method__in=ScoringMethod.values),
                 name="criterion_method_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(rule_kind__in=[k.value for k in RuleKind]),
+                name="criterion_rule_kind_valid",
             ),
         ]
 
@@ -157,6 +190,29 @@ class Criterion(models.Model):
     @property
     def is_survey(self) -> bool:
         return self.method != ScoringMethod.SELF_ASSESSED
+
+    # The rule is read by assessments.scoring.rules (imported here lazily: scoring imports models).
+
+    @property
+    def rule(self):
+        """The scoring rule as an object (assessments.scoring.rules.ScoringRule)."""
+        from ..scoring.rules import ScoringRule
+
+        return ScoringRule.from_criterion(self)
+
+    @property
+    def rule_notation(self) -> str:
+        """The rule in the notation of the "Cách tính điểm" column: "tỷ lệ", "affine 0,5"…"""
+        return self.rule.to_notation()
+
+    @property
+    def rule_description(self) -> str:
+        """The rule in Vietnamese, for the criterion's guidance ("" for a typed score)."""
+        return self.rule.describe(self.max_score)
+
+    def rule_as_js_dict(self) -> dict:
+        """The rule as data for the entry page's script (data attributes, JSON)."""
+        return self.rule.as_js_dict(self.max_score)
 
 
 def criterion_label(code: str) -> str:

@@ -108,6 +108,7 @@ class SubmittedAnswer(models.Model):
     max_score = score_field("điểm tối đa")
     applicable = models.BooleanField("áp dụng", default=True)
     self_score = score_field("điểm tự đánh giá", null=True, blank=True)
+    self_figures = models.CharField("số liệu tự đánh giá", max_length=100, blank=True)
     explanation = models.TextField("giải trình điểm tự đánh giá", blank=True)
     response = models.TextField("giải trình ý kiến thẩm định", blank=True)
     score_version = models.PositiveIntegerField("phiên bản điểm", default=0)

@@ -18,7 +18,10 @@ from .compare import (
     rank,
     region_rank,
 )
+from .figure_check import FigureProblem, check_figures, figure_problems
 from .many import compute_many, criteria_of_frameworks, responsible_agency_ids
+from .rule_notation import describe_rule, format_notation, parse_notation
+from .rules import Figure, RuleError, ScoringRule, compute_score, parse_figure
 from .tree import (
     Node,
     Part,
@@ -42,22 +45,33 @@ from .validation import validate_framework, validate_nodes
 __all__ = [
     "PUBLISHED_TOLERANCE",
     "Comparison",
+    "Figure",
+    "FigureProblem",
     "Node",
     "Part",
     "PublishedGap",
     "RegionRank",
     "Result",
+    "RuleError",
+    "ScoringRule",
     "TreeIssue",
     "build_tree",
+    "check_figures",
     "compare",
     "compute",
     "compute_framework",
     "compute_many",
+    "compute_score",
     "criteria_of_frameworks",
+    "describe_rule",
+    "figure_problems",
+    "format_notation",
     "framework_criteria",
     "grade_for",
     "index_of",
     "lost_points",
+    "parse_figure",
+    "parse_notation",
     "province_id_of",
     "province_ids_of",
     "published_gaps",

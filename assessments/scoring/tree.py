@@ -21,6 +21,7 @@ from ..models import (
     criterion_label,
     sort_key_for,
 )
+from .rules import cap_section
 
 
 def index_of(score: Decimal | None, maximum: Decimal | None) -> Decimal | None:
@@ -359,6 +360,7 @@ def _roll_up(node: Node) -> None:
     node.appraised = _sum_present(c.appraised for c in node.children)
     node.leaf_count = sum(c.leaf_count for c in node.children)
     node.scored_leaves = sum(c.scored_leaves for c in node.children)
+    cap_section(node)
 
 
 def framework_criteria(framework: Framework) -> list[Criterion]:

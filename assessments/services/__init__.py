@@ -14,6 +14,7 @@ from .deadlines import (
 from .entry import return_part, save_part, stage_leaves, submit_part, writable_leaves
 from .errors import ConflictError, DomainError
 from .evidence import add_evidence, delete_evidence, detect_type
+from .figures import declare_figures, resolve_figures
 from .history import HistoryEntry, criterion_history
 from .home import HomeFilter, answering_assessments, assessment_years, editor_home, province_assessments
 from .progress import AgencyProgress, agency_progress
@@ -48,6 +49,7 @@ __all__ = [
     "criterion_history",
     "deadlines_for",
     "deadlines_for_many",
+    "declare_figures",
     "delete_evidence",
     "detect_type",
     "due_for_user",
@@ -61,6 +63,7 @@ __all__ = [
     "open_parts_many",
     "part_state",
     "province_assessments",
+    "resolve_figures",
     "return_part",
     "save_appraisal",
     "save_part",

@@ -17,10 +17,11 @@ from ..models import (
 )
 from .deadlines import format_deadline, part_state
 from .errors import DomainError
+from .figures import resolve_figures
 from .rows import RowInput, apply_rows, check_score
 
 STAGE_FIELDS: dict[str, tuple[str, ...]] = {
-    Stage.SELF_ASSESSMENT: ("self_score", "explanation"),
+    Stage.SELF_ASSESSMENT: ("self_score", "explanation", "self_figures"),
     Stage.EXPLANATION: ("response",),
 }
 
@@ -79,6 +80,7 @@ def save_part(
             if not state.can_write_criterion(criterion_id):
                 deadline = state.deadlines.for_criterion(agency.pk, criterion_id)
                 raise DomainError(f"{node.code}: đã quá hạn ({format_deadline(deadline)}).")
+            resolve_figures({criterion_id: node}, {criterion_id: row})
             check_score(row.values.get("self_score"), node.max, "điểm tự đánh giá", node.code)
         return apply_rows(user=user, assessment=assessment, rows=rows, source=source)
 
@@ -130,6 +132,7 @@ def submit_part(*, user, assessment, agency, now=None) -> Submission:
                     max_score=node.max,
                     applicable=node.applicable,
                     self_score=score.self_score if score else None,
+                    self_figures=score.self_figures if score else "",
                     explanation=score.explanation if score else "",
                     response=score.response if score else "",
                     score_version=score.version if score else 0,

@@ -17,8 +17,11 @@ HISTORY_EXCLUDED = ["version", "updated_at", "updated_by", "assessment", "criter
 INITIAL = {
     "applicable": True,
     "self_score": None,
+    "self_figures": "",
     "explanation": "",
     "appraised_score": None,
+    "appraised_figures": "",
+    "appraised_override_reason": "",
     "appraisal_comment": "",
     "response": "",
     "rechecked_score": None,

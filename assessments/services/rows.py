@@ -21,6 +21,9 @@ EMPTY = {
     "response": "",
     "appraisal_comment": "",
     "recheck_comment": "",
+    "self_figures": "",  # declared figures, written with their score (services.figures)
+    "appraised_figures": "",
+    "appraised_override_reason": "",
 }
 SCORE_FIELDS = ("self_score", "appraised_score", "rechecked_score")
 

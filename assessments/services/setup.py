@@ -31,6 +31,9 @@ def copy_framework(source: Framework, year: int, *, name: str | None = None) -> 
             max_score=original.max_score,
             method=original.method,
             guidance=original.guidance,
+            rule_kind=original.rule_kind,
+            rule_parameters=original.rule_parameters,
+            figure_labels=original.figure_labels,
         )
         copy.save()
         copies[original.code] = copy

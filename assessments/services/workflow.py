@@ -20,10 +20,16 @@ from ..models import (
 )
 from .deadlines import format_deadline
 from .errors import DomainError
+from .figures import resolve_figures
 from .rows import RowInput, apply_rows, check_score, save_score
 
 APPRAISAL_FIELDS = {
-    Assessment.Phase.APPRAISAL: ("appraised_score", "appraisal_comment"),
+    Assessment.Phase.APPRAISAL: (
+        "appraised_score",
+        "appraisal_comment",
+        "appraised_figures",
+        "appraised_override_reason",
+    ),
     Assessment.Phase.RECHECK: ("rechecked_score", "recheck_comment"),
 }
 
@@ -166,6 +172,7 @@ def save_appraisal(*, user, assessment, rows: dict[int, RowInput], source=Change
                 raise DomainError(f"{node.code}: tiêu chí không áp dụng, không chấm điểm.")
             if set(row.values) - set(fields):
                 raise DomainError(f"{node.code}: không được sửa trường này ở giai đoạn hiện tại.")
+            resolve_figures({criterion_id: node}, {criterion_id: row})
             check_score(row.values.get(fields[0]), node.max, "điểm", node.code)
         return apply_rows(user=user, assessment=assessment, rows=rows, source=source)
 

@@ -13,8 +13,11 @@ from .common import protected
 SHOWN_FIELDS = (
     "applicable",
     "self_score",
+    "self_figures",
     "explanation",
     "appraised_score",
+    "appraised_figures",
+    "appraised_override_reason",
     "appraisal_comment",
     "response",
     "rechecked_score",
