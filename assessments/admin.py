@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import scoring
+from .admin_scope import ProvinceScopedAdmin
 from .decimals import format_index, format_score
 from .exchange.admin_mixins import AnnexExportMixin, ExchangeImportMixin
 from .exchange.resources import AnnexResource, FieldSummaryResource, NationalResultsResource
@@ -117,9 +118,10 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(AnnexExportMixin, SimpleHistoryAdmin):
+class AssessmentAdmin(ProvinceScopedAdmin, AnnexExportMixin, SimpleHistoryAdmin):
     """The assessment's page has an "Xuất phụ lục (Excel)" button (annex in the official layout)."""
 
+    assessment_path = ""
     list_display = ["subject", "year_display", "phase", "is_locked", "index_display"]
     list_filter = ["phase", "is_locked", "framework__year"]
     search_fields = ["subject__name", "subject__code"]
@@ -159,7 +161,7 @@ class AssessmentAdmin(AnnexExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Score)
-class ScoreAdmin(ExchangeImportMixin, SimpleHistoryAdmin):
+class ScoreAdmin(ProvinceScopedAdmin, ExchangeImportMixin, SimpleHistoryAdmin):
     """Scores can be imported from the annex table: upload, preview, confirm (all or nothing)."""
 
     resource_classes = [AnnexResource]

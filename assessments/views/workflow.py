@@ -13,7 +13,7 @@ from django.utils import timezone
 from .. import permissions, scoring, services
 from ..decimals import format_score
 from ..forms import ApplicabilityForm, AppraisalForm, ExtendForm, PhaseForm, ReasonForm, ReturnForm
-from ..models import Agency, Assessment, Criterion, Stage, WorkflowEvent
+from ..models import Agency, Criterion, Stage, WorkflowEvent
 from ..services import ConflictError, DomainError
 from ..services.deadlines import format_deadline
 from .common import local, protected, tree_rows
@@ -204,20 +204,16 @@ def set_applicability(request, pk, agency_pk, criterion_pk):
 @protected("GET", "POST")
 def appraisal(request, pk):
     assessment, role_can_write = permissions.scope_appraisal(request.user, pk)
+    state = services.appraisal_state(assessment)
     result = scoring.compute(assessment)
     leaves = {n.criterion.pk: n for n in result.leaves()}
-    phase_open = assessment.phase in (Assessment.Phase.APPRAISAL, Assessment.Phase.RECHECK)
-    can_write = role_can_write and phase_open and not assessment.is_locked
+    can_write = role_can_write and state.is_open
     editable = {cid: n for cid, n in leaves.items() if n.applicable} if can_write else {}
     form = AppraisalForm(list(editable.values()), assessment.phase)
     if request.method == "POST":
         permissions.require_write(role_can_write)
         if not can_write:
-            raise PermissionDenied(
-                "Đợt đánh giá đã khóa."
-                if assessment.is_locked
-                else "Chỉ nhập điểm thẩm định trong giai đoạn thẩm định hoặc phúc tra."
-            )
+            raise PermissionDenied(state.closed_reason)
         form = AppraisalForm(list(editable.values()), assessment.phase, request.POST)
         if form.is_valid():
             try:
@@ -243,7 +239,7 @@ def appraisal(request, pk):
         "rows": rows,
         "form": form,
         "can_write": can_write,
-        "recheck": assessment.phase == Assessment.Phase.RECHECK,
+        "recheck": state.is_recheck,
         "total": format_score(result.appraised) or "—",
         "total_max": format_score(result.applicable_max),
     }

@@ -43,11 +43,13 @@ def agencies(sample_assessment):
 
 @pytest.fixture
 def make_user(db):
-    def make(username, role, agency=None, **extra):
+    def make(username, role, agency=None, province=None, **extra):
+        """An account of `province` (by default its agency's)."""
         user = get_user_model().objects.create_user(
             username=username, password="x-test-pass-123", email=f"{username}@example.test", **extra
         )
-        Profile.objects.create(user=user, role=role, agency=agency)
+        province = province or (agency.province if agency is not None else None)
+        Profile.objects.create(user=user, role=role, agency=agency, province=province)
         return user
 
     return make
@@ -56,13 +58,14 @@ def make_user(db):
 @pytest.fixture
 def users(make_user, agencies):
     """alice: Sở Nội vụ; bob: editor of Sở Tư pháp; carol: editor of Văn phòng UBND (an
-    outsider to Sở Tư pháp's criteria); dave: appraiser; erin: viewer."""
+    outsider to Sở Tư pháp's criteria); dave: appraiser; erin: viewer; all of Bình Phước."""
+    province = agencies["SNV"].province
     return {
         "process_owner": make_user("alice", Role.PROCESS_OWNER, agencies["SNV"]),
         "editor": make_user("bob", Role.DEPARTMENT_EDITOR, agencies["STP"]),
         "other_editor": make_user("carol", Role.DEPARTMENT_EDITOR, agencies["VP UBND"]),
-        "appraiser": make_user("dave", Role.APPRAISER),
-        "viewer": make_user("erin", Role.VIEWER),
+        "appraiser": make_user("dave", Role.APPRAISER, province=province),
+        "viewer": make_user("erin", Role.VIEWER, province=province),
     }
 
 
@@ -140,8 +143,8 @@ def small(make_user):
         "process_owner": make_user("alice", Role.PROCESS_OWNER, snv),
         "editor": make_user("bob", Role.DEPARTMENT_EDITOR, stp),
         "other_editor": make_user("carol", Role.DEPARTMENT_EDITOR, vp),
-        "appraiser": make_user("dave", Role.APPRAISER),
-        "viewer": make_user("erin", Role.VIEWER),
+        "appraiser": make_user("dave", Role.APPRAISER, province=province),
+        "viewer": make_user("erin", Role.VIEWER, province=province),
     }
     return {
         "assessment": assessment,

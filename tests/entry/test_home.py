@@ -219,9 +219,16 @@ def test_department_editor_sees_what_concerns_its_agency(client, home_world):
     response = client.get(reverse("home"))
     html = response.content.decode()
     # the open (self-assessment or explanation, not locked) assessments of the province where
-    # Sở Tư pháp answers, newest first: not 2028 (locked), 2023 (appraisal), 2026 (published),
-    # nor Văn phòng UBND's years, the departments' or the other province's assessments.
-    assert rows_of(response) == [("Tỉnh Thử", 2031), ("Tỉnh Thử", 2025), ("Tỉnh Thử", 2020)]
+    # Sở Tư pháp answers, newest first, the province before its departments (whose framework
+    # Sở Tư pháp also answers for): not 2028 (locked), 2023 (appraisal), 2026 (published),
+    # nor Văn phòng UBND's years, the communes' (published) or the other province's.
+    departments_2031 = [(f"Sở thử {i:02d}", 2031) for i in range(10)]
+    assert rows_of(response) == [
+        ("Tỉnh Thử", 2031),
+        *departments_2031,
+        ("Tỉnh Thử", 2025),
+        ("Tỉnh Thử", 2020),
+    ]
     for row in response.context["rows"]:
         assert reverse("entry", args=[row["assessment"].pk, stp.pk]) in html
     # the province's recent published results, newest first, figures only
@@ -232,10 +239,11 @@ def test_department_editor_sees_what_concerns_its_agency(client, home_world):
     # deadline notices: only its own parts not yet sent (2020's is sent)
     assert [(item.agency.pk, item.assessment.year) for item in response.context["due"]] == [
         (stp.pk, 2031),
+        *[(stp.pk, 2031)] * 10,
         (stp.pk, 2025),
     ]
     assert "Văn phòng UBND" not in html
-    assert "Trang sau" not in html and "Sở thử" not in html
+    assert "Trang sau" not in html and "Tỉnh Khác" not in html and "Xã thử" not in html
 
     client.force_login(home_world["users"]["other_editor"])
     response = client.get(reverse("home"))
@@ -342,7 +350,7 @@ def test_compute_many_equals_compute_with_constant_queries(home_world, django_as
 @pytest.mark.django_db
 def test_sample_figures_still_show(client, sample_assessment, make_user):
     snv = Agency.objects.get(province=sample_assessment.subject, is_process_owner=True)
-    for user in (make_user("alice", Role.PROCESS_OWNER, snv), make_user("erin", Role.VIEWER)):
+    for user in (make_user("alice", Role.PROCESS_OWNER, snv), make_user("erin", Role.VIEWER, province=snv.province)):
         client.force_login(user)
         html = client.get(reverse("home")).content.decode()
         assert "Tỉnh Bình Phước" in html
@@ -356,5 +364,7 @@ def test_a_long_notice_is_cut_short(client, home_world, monkeypatch):
     monkeypatch.setattr(home_view, "DUE_SHOWN", 1)
     client.force_login(home_world["users"]["process_owner"])
     response = client.get(reverse("home"))
+    # three parts are due: Sở Tư pháp's and Văn phòng UBND's in the province's 2031 assessment,
+    # and Sở Tư pháp's in its department's (the province's agencies answer there too)
     assert len(response.context["due"]) == 1
-    assert "… và 1 phần việc khác chưa gửi" in response.content.decode()
+    assert "… và 2 phần việc khác chưa gửi" in response.content.decode()
