@@ -5,8 +5,10 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from assessments import services
 from assessments.models import Agency, Assessment, Profile, Role
 
 SAMPLE_PROVINCE_CODE = "70"
@@ -153,4 +155,28 @@ def small(make_user):
         "owner": snv,
         "criteria": made,
         "users": users,
+    }
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def matrix_world(small):
+    """The small world's assessment, Sở Tư pháp's part in it, its first leaf and one piece of
+    evidence on that leaf (for the permission matrices)."""
+    assessment, stp = small["assessment"], small["agency"]
+    leaf = leaves_of(assessment, stp)[0]
+    evidence = services.add_evidence(
+        user=small["users"]["editor"],
+        assessment=assessment,
+        agency=stp,
+        criterion=leaf.criterion,
+        upload=SimpleUploadedFile("bien-ban.pdf", PDF_BYTES),
+    )
+    return {
+        "assessment": assessment,
+        "agency": stp,
+        "leaf": leaf,
+        "evidence": evidence,
+        "other": small["other"],
     }

@@ -350,7 +350,10 @@ def test_compute_many_equals_compute_with_constant_queries(home_world, django_as
 @pytest.mark.django_db
 def test_sample_figures_still_show(client, sample_assessment, make_user):
     snv = Agency.objects.get(province=sample_assessment.subject, is_process_owner=True)
-    for user in (make_user("alice", Role.PROCESS_OWNER, snv), make_user("erin", Role.VIEWER, province=snv.province)):
+    for user in (
+        make_user("alice", Role.PROCESS_OWNER, snv),
+        make_user("erin", Role.VIEWER, province=snv.province),
+    ):
         client.force_login(user)
         html = client.get(reverse("home")).content.decode()
         assert "Tỉnh Bình Phước" in html

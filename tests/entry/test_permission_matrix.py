@@ -11,9 +11,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import Assessment, Evidence, Score, Submission
 
-from .conftest import fill_all, leaves_of
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from .conftest import PDF_BYTES, fill_all, leaves_of, matrix_world
 
 ROLES = ["anonymous", "process_owner", "editor", "other_editor", "appraiser", "viewer"]
 
@@ -55,22 +53,7 @@ def users(small):
 
 @pytest.fixture
 def world(small):
-    assessment, stp = small["assessment"], small["agency"]
-    leaf = leaves_of(assessment, stp)[0]
-    evidence = services.add_evidence(
-        user=small["users"]["editor"],
-        assessment=assessment,
-        agency=stp,
-        criterion=leaf.criterion,
-        upload=SimpleUploadedFile("bien-ban.pdf", PDF_BYTES),
-    )
-    return {
-        "assessment": assessment,
-        "agency": stp,
-        "leaf": leaf,
-        "evidence": evidence,
-        "other": small["other"],
-    }
+    return matrix_world(small)
 
 
 def _prepare(action, world, users):
