@@ -81,11 +81,14 @@ def _links(user, assessment, own) -> list[dict]:
         and permissions.can_see_agency_part(user, assessment, own)
     ):
         links.append(
-            {"url": reverse("entry", args=[assessment.pk, own.pk]), "label": "Nhập liệu của cơ quan"}
+            {
+                "url": reverse("assessments:entry", args=[assessment.pk, own.pk]),
+                "label": "Nhập liệu của cơ quan",
+            }
         )
     if permissions.can_view_progress(user, assessment):
-        links.append({"url": reverse("progress", args=[assessment.pk]), "label": "Tiến độ"})
-        links.append({"url": reverse("appraisal", args=[assessment.pk]), "label": "Thẩm định"})
+        links.append({"url": reverse("assessments:progress", args=[assessment.pk]), "label": "Tiến độ"})
+        links.append({"url": reverse("assessments:appraisal", args=[assessment.pk]), "label": "Thẩm định"})
     if permissions.can_view_report(user, assessment):
         links.append({"url": reverse("reports:detail", args=[assessment.pk]), "label": "Báo cáo"})
     return links
@@ -97,7 +100,7 @@ def my_entry(request, pk):
     assessment = permissions.scope_assessment(request.user, pk)
     own = permissions.agency_of(request.user)
     if own is not None and permissions.can_see_agency_part(request.user, assessment, own):
-        return redirect("entry", pk=assessment.pk, agency_pk=own.pk)
+        return redirect("assessments:entry", pk=assessment.pk, agency_pk=own.pk)
     if permissions.can_view_progress(request.user, assessment):
-        return redirect("progress", pk=assessment.pk)
+        return redirect("assessments:progress", pk=assessment.pk)
     raise Http404("Không tìm thấy trang.")

@@ -86,8 +86,8 @@ def test_demo_has_two_provinces_that_do_not_see_each_other(reference_data, clien
     stp2 = users["cb-stp2"].parindex_profile.agency
     assert stp2.province.code == "75"
     client.force_login(users["cb-stp2"])
-    assert client.get(reverse("entry", args=[dong_nai.pk, stp2.pk])).status_code == 200
-    assert client.get(reverse("my_entry", args=[binh_phuoc.pk])).status_code == 404
+    assert client.get(reverse("assessments:entry", args=[dong_nai.pk, stp2.pk])).status_code == 200
+    assert client.get(reverse("assessments:my_entry", args=[binh_phuoc.pk])).status_code == 404
     client.force_login(users["snv2"])
-    assert client.get(reverse("progress", args=[binh_phuoc.pk])).status_code == 404
-    assert client.get(reverse("progress", args=[dong_nai.pk])).status_code == 200
+    assert client.get(reverse("assessments:progress", args=[binh_phuoc.pk])).status_code == 404
+    assert client.get(reverse("assessments:progress", args=[dong_nai.pk])).status_code == 200

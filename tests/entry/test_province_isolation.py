@@ -54,19 +54,19 @@ def _site_requests(world):
     later = timezone.localtime(timezone.now() + datetime.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
     upload = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%%EOF\n")
     return [
-        ("get", reverse("my_entry", args=[pk]), {}),
-        ("get", reverse("progress", args=[pk]), {}),
-        ("get", reverse("appraisal", args=[pk]), {}),
+        ("get", reverse("assessments:my_entry", args=[pk]), {}),
+        ("get", reverse("assessments:progress", args=[pk]), {}),
+        ("get", reverse("assessments:appraisal", args=[pk]), {}),
         (
             "post",
-            reverse("extend", args=[pk]),
+            reverse("assessments:extend", args=[pk]),
             {"stage": "self_assessment", "agency": agency.pk, "until": later, "reason": "Thử"},
         ),
-        ("post", reverse("phase", args=[pk]), {"phase": "appraisal"}),
-        ("post", reverse("unlock", args=[pk]), {"reason": "Thử"}),
-        ("post", reverse("evidence_upload", args=[pk, agency.pk, cid]), {"file": upload}),
-        ("post", reverse("evidence_delete", args=[world["evidence"].pk]), {}),
-        ("get", reverse("criterion_history", args=[pk, cid]), {}),
+        ("post", reverse("assessments:phase", args=[pk]), {"phase": "appraisal"}),
+        ("post", reverse("assessments:unlock", args=[pk]), {"reason": "Thử"}),
+        ("post", reverse("assessments:evidence_upload", args=[pk, agency.pk, cid]), {"file": upload}),
+        ("post", reverse("assessments:evidence_delete", args=[world["evidence"].pk]), {}),
+        ("get", reverse("assessments:criterion_history", args=[pk, cid]), {}),
         ("get", reverse("reports:detail", args=[pk]), {}),
         *[("get", reverse("reports:download", args=[pk, fmt]), {}) for fmt in ("pdf", "docx", "html")],
         ("get", reverse("reports:edit", args=[pk]), {}),
@@ -182,7 +182,7 @@ def test_other_province_sees_nothing_in_the_lists(client, scored, second, small,
         phase=Assessment.Phase.SELF_ASSESSMENT,
     )
     client.force_login(second["users"][persona])
-    home = client.get(reverse("home"))
+    home = client.get(reverse("assessments:home"))
     listed = {row["assessment"].pk for row in home.context["rows"]}
     assert scored["assessment"].pk not in listed
     assert "Tỉnh Thử" not in home.content.decode()
@@ -206,7 +206,7 @@ def test_the_same_requests_are_allowed_in_the_own_province(client, scored, small
     client.force_login(owner)
     pk = scored["assessment"].pk
     for url in (
-        reverse("progress", args=[pk]),
+        reverse("assessments:progress", args=[pk]),
         reverse("admin:assessments_assessment_change", args=[pk]),
         reverse("admin:assessments_score_change", args=[scored["score"].pk]),
         reverse("admin:assessments_score_history", args=[scored["score"].pk]),
@@ -221,9 +221,9 @@ def test_superuser_sees_every_province(client, scored, second, django_user_model
     )
     client.force_login(root)
     pk = scored["assessment"].pk
-    assert client.get(reverse("progress", args=[pk])).status_code == 200
+    assert client.get(reverse("assessments:progress", args=[pk])).status_code == 200
     assert client.get(reverse("admin:assessments_assessment_change", args=[pk])).status_code == 200
-    assert client.get(reverse("entry", args=[pk, scored["agency"].pk])).status_code == 200
+    assert client.get(reverse("assessments:entry", args=[pk, scored["agency"].pk])).status_code == 200
 
 
 @pytest.mark.django_db
@@ -238,8 +238,8 @@ def test_an_unknown_admin_object_is_still_reported_as_missing(client, scored, se
 def test_account_without_province_sees_nothing(client, world, make_user):
     stray = make_user("stray", Role.VIEWER)
     client.force_login(stray)
-    assert client.get(reverse("progress", args=[world["assessment"].pk])).status_code == 404
-    assert client.get(reverse("home")).context["rows"] == []
+    assert client.get(reverse("assessments:progress", args=[world["assessment"].pk])).status_code == 404
+    assert client.get(reverse("assessments:home")).context["rows"] == []
 
 
 @pytest.mark.django_db
@@ -302,11 +302,13 @@ def test_a_units_assessment_belongs_to_its_province_and_shows_its_agencies(clien
     )
     assert [item.agency for item in services.open_parts(assessment)] == [small["agency"]]
     client.force_login(small["users"]["process_owner"])
-    progress = client.get(reverse("progress", args=[assessment.pk]))
+    progress = client.get(reverse("assessments:progress", args=[assessment.pk]))
     assert progress.status_code == 200
     assert "Sở Tư pháp" in progress.content.decode()
     client.force_login(small["users"]["editor"])
-    assert client.get(reverse("entry", args=[assessment.pk, small["agency"].pk])).status_code == 200
+    assert (
+        client.get(reverse("assessments:entry", args=[assessment.pk, small["agency"].pk])).status_code == 200
+    )
     client.force_login(second["users"]["process_owner"])
-    assert client.get(reverse("progress", args=[assessment.pk])).status_code == 404
-    assert client.get(reverse("entry", args=[assessment.pk, second["stp"].pk])).status_code == 404
+    assert client.get(reverse("assessments:progress", args=[assessment.pk])).status_code == 404
+    assert client.get(reverse("assessments:entry", args=[assessment.pk, second["stp"].pk])).status_code == 404
