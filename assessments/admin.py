@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import scoring
-from .admin_scope import ProvinceScopedAdmin
+from .admin_scope import OwnProvinceAdmin, ProvinceScopedAdmin
 from .decimals import format_index, format_score
 from .exchange.admin_mixins import AnnexExportMixin, ExchangeImportMixin
 from .exchange.resources import AnnexResource, FieldSummaryResource, NationalResultsResource
@@ -34,7 +34,7 @@ class SubjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(OwnProvinceAdmin, admin.ModelAdmin):
     list_display = ["name", "short_name", "province", "is_process_owner", "valid_from", "valid_until"]
     list_filter = ["is_process_owner", "province"]
     search_fields = ["name", "short_name"]

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_scope import ProvinceScopedAdmin
+from .admin_scope import OwnProvinceAdmin, ProvinceScopedAdmin
 from .models import (
     DeadlineExtension,
     Evidence,
@@ -72,7 +72,7 @@ admin.site.register(User, ParIndexUserAdmin)
 if not admin.site.is_registered(Profile):
 
     @admin.register(Profile)
-    class ProfileAdmin(admin.ModelAdmin):
+    class ProfileAdmin(OwnProvinceAdmin, admin.ModelAdmin):
         list_display = ["user", "role", "province", "agency"]
         list_filter = ["role", "province", "agency"]
         search_fields = ["user__username", "user__first_name", "user__last_name"]

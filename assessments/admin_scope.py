@@ -47,3 +47,25 @@ class ProvinceScopedAdmin:
         except (ValidationError, ValueError):
             return False
         return self.model._default_manager.filter(**{field.attname: value}).exists()
+
+
+class OwnProvinceAdmin(ProvinceScopedAdmin):
+    """For what belongs to a province directly (agencies, accounts): a staff account lists and
+    opens its province's, and may choose only its province in a form. `province_path`: the
+    lookup from the model to its province."""
+
+    province_path = "province"
+
+    def get_queryset(self, request):
+        queryset = super(ProvinceScopedAdmin, self).get_queryset(request)
+        if permissions.is_superuser(request.user):
+            return queryset
+        province = permissions.user_province(request.user)
+        return queryset.filter(**{self.province_path: province}) if province else queryset.none()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "province" and field is not None and not permissions.is_superuser(request.user):
+            province = permissions.user_province(request.user)
+            field.queryset = field.queryset.filter(pk=province.pk) if province else field.queryset.none()
+        return field

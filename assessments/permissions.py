@@ -99,7 +99,7 @@ def _in_province(province_id: int) -> Q:
 _BELOW_PROVINCE = [SubjectKind.DEPARTMENT, SubjectKind.DISTRICT, SubjectKind.COMMUNE]
 
 
-def province_assessments(user) -> QuerySet[Assessment]:
+def assessments_in_province(user) -> QuerySet[Assessment]:
     """Every assessment of the user's province, whatever its phase (every one for a
     superuser, none for an account without a role or a province)."""
     assessments = Assessment.objects.all()
@@ -116,7 +116,7 @@ def province_assessments(user) -> QuerySet[Assessment]:
 def visible_assessments(user) -> QuerySet[Assessment]:
     """The assessments the user may open: those of its province (all for a superuser); for a
     department editor, only the open ones (between preparation and publication)."""
-    assessments = province_assessments(user)
+    assessments = assessments_in_province(user)
     if is_department_editor(user):
         assessments = assessments.exclude(phase__in=_CLOSED_PHASES)
     return assessments

@@ -125,7 +125,7 @@ def editor_home(user) -> EditorHome:
     parts = open_parts_many(candidates)
     answers = [a for a in candidates if any(item.agency.pk == own.pk for item in parts[a.pk])]
     published = (
-        _listing(permissions.province_assessments(user))
+        _listing(permissions.assessments_in_province(user))
         .filter(phase=Assessment.Phase.PUBLISHED, subject__kind=SubjectKind.PROVINCE)
         .order_by("-framework__year", "pk")[:RECENT_PUBLISHED]
     )

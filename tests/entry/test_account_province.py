@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -91,3 +92,21 @@ def test_demo_has_two_provinces_that_do_not_see_each_other(reference_data, clien
     client.force_login(users["snv2"])
     assert client.get(reverse("assessments:progress", args=[binh_phuoc.pk])).status_code == 404
     assert client.get(reverse("assessments:progress", args=[dong_nai.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_staff_account_gives_accounts_only_its_own_province(client, small, other_province, django_user_model):
+    owner = small["users"]["process_owner"]
+    owner.is_staff = True
+    owner.save()
+    owner.user_permissions.set(Permission.objects.filter(codename__endswith="_profile"))
+    newcomer = django_user_model.objects.create_user(username="moi", password="x-test-pass-123")
+    client.force_login(owner)
+    url = reverse("admin:assessments_profile_add")
+    data = {"user": newcomer.pk, "role": Role.VIEWER, "agency": ""}
+    response = client.post(url, {**data, "province": other_province[0].pk})
+    assert response.status_code == 200
+    assert not Profile.objects.filter(user=newcomer).exists()
+    response = client.post(url, {**data, "province": small["assessment"].subject.pk})
+    assert response.status_code == 302
+    assert Profile.objects.get(user=newcomer).province == small["assessment"].subject

@@ -85,6 +85,9 @@ def _admin_requests(world):
         ("post", reverse("admin:assessments_score_change", args=[score.pk]), {"self_score": "0,9"}),
         ("get", reverse("admin:assessments_score_history", args=[score.pk]), {}),
         ("get", reverse("admin:assessments_evidence_change", args=[world["evidence"].pk]), {}),
+        ("get", reverse("admin:assessments_agency_change", args=[world["agency"].pk]), {}),
+        ("post", reverse("admin:assessments_agency_change", args=[world["agency"].pk]), {"name": "Sở Đổi"}),
+        ("get", reverse("admin:assessments_profile_change", args=[world["editor_profile"].pk]), {}),
     ]
 
 
@@ -93,6 +96,7 @@ def snapshot():
     tables = [
         Assessment.objects.values_list("pk", "phase", "is_locked", "self_assessment_deadline"),
         Score.objects.values_list("pk", "applicable", "self_score", "appraised_score", "version"),
+        Agency.objects.values_list("pk", "name"),
         Submission.objects.values_list("pk", "status", "stage"),
         DeadlineExtension.objects.values_list("pk", "until"),
         WorkflowEvent.objects.values_list("pk"),
@@ -138,7 +142,11 @@ def second(small, make_user):
 @pytest.fixture
 def scored(world, small):
     fill_all(world["assessment"], world["agency"], small["users"]["editor"], "0")
-    return {**world, "score": Score.objects.filter(assessment=world["assessment"]).first()}
+    return {
+        **world,
+        "score": Score.objects.filter(assessment=world["assessment"]).first(),
+        "editor_profile": small["users"]["editor"].parindex_profile,
+    }
 
 
 def _request(client, method, url, data):
@@ -193,6 +201,9 @@ def test_other_province_sees_nothing_in_the_lists(client, scored, second, small,
     for name in ("evidence", "submission", "workflowevent", "deadlineextension"):
         page = client.get(reverse(f"admin:assessments_{name}_changelist"))
         assert list(page.context["cl"].result_list) == [], name
+    for name in ("agency", "profile"):
+        page = client.get(reverse(f"admin:assessments_{name}_changelist"))
+        assert {obj.province for obj in page.context["cl"].result_list} == {second["province"]}, name
 
 
 @pytest.mark.django_db
