@@ -91,8 +91,10 @@ def _in_province(province_id: int) -> Q:
         Q(subject_id=province_id)
         | Q(subject__parent_id=province_id)
         | Q(subject__parent__parent_id=province_id, subject__parent__kind__in=_BELOW_PROVINCE)
-        | Q(framework__owner_id=province_id, subject__parent__isnull=True)
-        & ~Q(subject__kind=SubjectKind.PROVINCE)
+        | (
+            Q(framework__owner_id=province_id, subject__parent__isnull=True)
+            & ~Q(subject__kind=SubjectKind.PROVINCE)
+        )
     )
 
 
@@ -174,9 +176,7 @@ def is_department_editor(user) -> bool:
 def can_see_agency_part(user, assessment, agency) -> bool:
     """May open the entry page of this agency in this assessment."""
     role = role_of(user)
-    if role is None or agency.province_id != province_id_of(assessment):
-        return False
-    if not in_user_province(user, assessment):
+    if agency.province_id != province_id_of(assessment) or not in_user_province(user, assessment):
         return False
     if role == Role.DEPARTMENT_EDITOR:
         own = agency_of(user)
@@ -186,10 +186,8 @@ def can_see_agency_part(user, assessment, agency) -> bool:
 
 def can_enter_for_agency(user, assessment, agency) -> bool:
     """Role-level right to write an agency's self scores, explanations and responses."""
-    role = role_of(user)
-    if role == Role.PROCESS_OWNER:
-        return can_see_agency_part(user, assessment, agency)
-    return role == Role.DEPARTMENT_EDITOR and can_see_agency_part(user, assessment, agency)
+    writers = (Role.PROCESS_OWNER, Role.DEPARTMENT_EDITOR)
+    return role_of(user) in writers and can_see_agency_part(user, assessment, agency)
 
 
 def can_see_criterion(user, assessment, responsible_ids) -> bool:

@@ -27,6 +27,8 @@ from assessments.models import (
     Submission,
     WorkflowEvent,
 )
+from reports.compose import compose
+from reports.facts import gather
 from reports.models import RenderedReport, ReportNarrative
 
 from .conftest import fill_all, matrix_world
@@ -312,6 +314,8 @@ def test_a_units_assessment_belongs_to_its_province_and_shows_its_agencies(clien
         Agency.objects.filter(province=province).order_by("-is_process_owner", "name")
     )
     assert [item.agency for item in services.open_parts(assessment)] == [small["agency"]]
+    report = compose(gather(assessment))  # issued by the province's Sở Nội vụ, under its UBND
+    assert (report.header.parent_body, report.header.issuing_body) == ("UBND TỈNH TỈNH THỬ", "SỞ NỘI VỤ")
     client.force_login(small["users"]["process_owner"])
     progress = client.get(reverse("assessments:progress", args=[assessment.pk]))
     assert progress.status_code == 200
