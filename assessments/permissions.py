@@ -225,6 +225,11 @@ def can_appraise(user, assessment) -> bool:
     return in_user_province(user, assessment) and role_of(user) in (Role.PROCESS_OWNER, Role.APPRAISER)
 
 
+def sees_due_parts(user) -> bool:
+    """Whether the home page shows the user a deadline notice (Sở Nội vụ, department editors)."""
+    return role_of(user) == Role.PROCESS_OWNER or (is_department_editor(user) and agency_of(user) is not None)
+
+
 def reminded_parts(user, items) -> list:
     """What the home page's deadline notice shows this user of the agencies' open parts
     (`items`, reminders.DueItem, of assessments in `visible_assessments(user)`): a department

@@ -102,6 +102,8 @@ def due_for_user(user, assessments, *, parts: dict[int, list[DueItem]] | None = 
     user (an editor its agency's, Sở Nội vụ its province's agencies'). A fixed number of
     queries (open_parts_many) whatever the number of assessments; none when their `parts`
     are given."""
+    if not permissions.sees_due_parts(user):
+        return []
     assessments = [a for a in assessments if permissions.is_open(a)]
     if parts is None:
         parts = open_parts_many(assessments)
