@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import scoring
 from .admin_rules import CriterionRuleForm, ScoreFiguresForm
+from .admin_scope import OwnProvinceAdmin, ProvinceScopedAdmin
 from .decimals import format_index, format_score
 from .exchange.admin_mixins import AnnexExportMixin, ExchangeImportMixin
 from .exchange.resources import AnnexResource, FieldSummaryResource, NationalResultsResource
@@ -34,7 +35,7 @@ class SubjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(OwnProvinceAdmin, admin.ModelAdmin):
     list_display = ["name", "short_name", "province", "is_process_owner", "valid_from", "valid_until"]
     list_filter = ["is_process_owner", "province"]
     search_fields = ["name", "short_name"]
@@ -138,9 +139,10 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(AnnexExportMixin, SimpleHistoryAdmin):
+class AssessmentAdmin(ProvinceScopedAdmin, AnnexExportMixin, SimpleHistoryAdmin):
     """The assessment's page has an "Xuất phụ lục (Excel)" button (annex in the official layout)."""
 
+    assessment_path = ""
     list_display = ["subject", "year_display", "phase", "is_locked", "index_display"]
     list_filter = ["phase", "is_locked", "framework__year"]
     search_fields = ["subject__name", "subject__code"]
@@ -180,7 +182,7 @@ class AssessmentAdmin(AnnexExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Score)
-class ScoreAdmin(ExchangeImportMixin, SimpleHistoryAdmin):
+class ScoreAdmin(ProvinceScopedAdmin, ExchangeImportMixin, SimpleHistoryAdmin):
     """Scores can be imported from the annex table: upload, preview, confirm (all or nothing)."""
 
     resource_classes = [AnnexResource]

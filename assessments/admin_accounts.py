@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_scope import OwnProvinceAdmin, ProvinceScopedAdmin
 from .models import (
     DeadlineExtension,
     Evidence,
@@ -25,16 +26,23 @@ class ProfileInline(admin.StackedInline):
     can_delete = False
     extra = 0
     max_num = 1
-    verbose_name = "vai trò và cơ quan"
-    verbose_name_plural = "vai trò và cơ quan"
-    autocomplete_fields = ["agency"]
+    verbose_name = "vai trò, tỉnh và cơ quan"
+    verbose_name_plural = "vai trò, tỉnh và cơ quan"
+    fields = ["role", "province", "agency"]
+    autocomplete_fields = ["province", "agency"]
 
 
 class ParIndexUserAdmin(UserAdmin):
     inlines = [ProfileInline]
-    list_display = ["username", "full_name", "email", "role", "agency", "is_active", "is_staff"]
-    list_filter = ["parindex_profile__role", "parindex_profile__agency", "is_active", "is_staff"]
-    list_select_related = ["parindex_profile", "parindex_profile__agency"]
+    list_display = ["username", "full_name", "email", "role", "province", "agency", "is_active", "is_staff"]
+    list_filter = [
+        "parindex_profile__role",
+        "parindex_profile__province",
+        "parindex_profile__agency",
+        "is_active",
+        "is_staff",
+    ]
+    list_select_related = ["parindex_profile", "parindex_profile__province", "parindex_profile__agency"]
     search_fields = ["username", "first_name", "last_name", "email"]
 
     @admin.display(description="họ và tên")
@@ -45,6 +53,11 @@ class ParIndexUserAdmin(UserAdmin):
     def role(self, obj):
         profile = getattr(obj, "parindex_profile", None)
         return profile.get_role_display() if profile else "—"
+
+    @admin.display(description="tỉnh")
+    def province(self, obj):
+        profile = getattr(obj, "parindex_profile", None)
+        return profile.province if profile and profile.province else "—"
 
     @admin.display(description="cơ quan")
     def agency(self, obj):
@@ -59,11 +72,11 @@ admin.site.register(User, ParIndexUserAdmin)
 if not admin.site.is_registered(Profile):
 
     @admin.register(Profile)
-    class ProfileAdmin(admin.ModelAdmin):
-        list_display = ["user", "role", "agency"]
-        list_filter = ["role", "agency"]
+    class ProfileAdmin(OwnProvinceAdmin, admin.ModelAdmin):
+        list_display = ["user", "role", "province", "agency"]
+        list_filter = ["role", "province", "agency"]
         search_fields = ["user__username", "user__first_name", "user__last_name"]
-        autocomplete_fields = ["user", "agency"]
+        autocomplete_fields = ["user", "province", "agency"]
 
 
 class SubmittedAnswerInline(admin.TabularInline):
@@ -85,7 +98,7 @@ class SubmittedAnswerInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(SimpleHistoryAdmin):
+class SubmissionAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
     list_display = ["assessment", "agency", "stage", "status", "submitted_at", "returned_at"]
     list_filter = ["stage", "status", "assessment"]
     search_fields = ["agency__name"]
@@ -94,7 +107,7 @@ class SubmissionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DeadlineExtension)
-class DeadlineExtensionAdmin(admin.ModelAdmin):
+class DeadlineExtensionAdmin(ProvinceScopedAdmin, admin.ModelAdmin):
     list_display = [
         "assessment",
         "stage",
@@ -111,7 +124,7 @@ class DeadlineExtensionAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkflowEvent)
-class WorkflowEventAdmin(admin.ModelAdmin):
+class WorkflowEventAdmin(ProvinceScopedAdmin, admin.ModelAdmin):
     list_display = ["created_at", "assessment", "action", "agency", "criterion", "user", "reason"]
     list_filter = ["action", "assessment"]
     search_fields = ["reason", "detail", "agency__name"]
@@ -127,7 +140,7 @@ class WorkflowEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ProvinceScopedAdmin, admin.ModelAdmin):
     list_display = [
         "original_name",
         "assessment",
@@ -154,7 +167,7 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(ProvinceScopedAdmin, admin.ModelAdmin):
     list_display = ["sent_at", "assessment", "agency", "stage", "deadline", "days_before", "recipients"]
     list_filter = ["stage", "days_before", "assessment"]
 

@@ -1,17 +1,23 @@
 """Who may do what: the one place where access is decided.
 
-Views, templates, exports and reports ask here; they never test roles themselves.
-Functions take the user and the object and return a bool; `scope_*` helpers return
+Views, templates, exports, reminders, the admin and reports ask here; they never test roles
+themselves. Functions take the user and the object and return a bool; `scope_*` helpers return
 (object, can_write) and raise Http404 outside the user's scope, as healthchecks does.
+
+Every account but the superuser belongs to one province (`Profile.province`), and every
+assessment belongs to one province (`province_of`): outside its province an account sees
+nothing (404), exactly as a department editor sees nothing outside its agency.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
-from .models import Agency, Assessment, Profile, Role
+from . import scoring
+from .models import Agency, Assessment, Profile, Role, Subject, SubjectKind
 
 
 def profile_of(user) -> Profile | None:
@@ -24,7 +30,7 @@ def profile_of(user) -> Profile | None:
 
 
 def role_of(user) -> str | None:
-    if getattr(user, "is_superuser", False):
+    if is_superuser(user):
         return Role.PROCESS_OWNER
     profile = profile_of(user)
     return profile.role if profile else None
@@ -35,23 +41,114 @@ def agency_of(user):
     return profile.agency if profile else None
 
 
+def is_superuser(user) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+def user_province(user) -> Subject | None:
+    """The province the account works for; None for a superuser (every province) and for an
+    account without one (no province: it sees nothing, see `visible_assessments`)."""
+    if is_superuser(user):
+        return None
+    profile = profile_of(user)
+    return profile.province if profile is not None else None
+
+
+# --- which province owns an assessment ----------------------------------------------------
+
+
+# What province_of reads, for select_related: a list of assessments then costs no query.
+ASSESSMENT_PROVINCE_RELATED = ("subject__parent__parent", "framework__owner")
+
+
+def province_of(assessment) -> Subject | None:
+    """The province an assessment belongs to: the subject itself for a province, the province
+    a department or commune belongs to (following parents), else the province that issued the
+    framework. The subject and its parents are read once per instance (Django caches them)."""
+    province = assessment.subject.province
+    if province is not None:
+        return province
+    return assessment.framework.owner if assessment.framework.owner_id else None
+
+
+def province_id_of(assessment) -> int | None:
+    province = province_of(assessment)
+    return province.pk if province is not None else None
+
+
+def province_ids_of(assessments) -> dict[int, int | None]:
+    """province_id_of for many assessments, by assessment pk: one query per level of the
+    subject tree whatever their number. The assessments come with subject and framework."""
+    by_subject = scoring.province_ids_of({a.subject for a in assessments})
+    return {a.pk: by_subject.get(a.subject_id) or a.framework.owner_id for a in assessments}
+
+
+def _in_province(province_id: int) -> Q:
+    """The assessments `province_of` gives to this province, as a filter (no extra query): the
+    province itself, its departments, communes and districts, the communes of its districts,
+    and a subject without a parent assessed on a framework the province issued."""
+    return (
+        Q(subject_id=province_id)
+        | Q(subject__parent_id=province_id)
+        | Q(subject__parent__parent_id=province_id, subject__parent__kind__in=_BELOW_PROVINCE)
+        | (
+            Q(framework__owner_id=province_id, subject__parent__isnull=True)
+            & ~Q(subject__kind=SubjectKind.PROVINCE)
+        )
+    )
+
+
+_BELOW_PROVINCE = [SubjectKind.DEPARTMENT, SubjectKind.DISTRICT, SubjectKind.COMMUNE]
+
+
+def assessments_in_province(user) -> QuerySet[Assessment]:
+    """Every assessment of the user's province, whatever its phase (every one for a
+    superuser, none for an account without a role or a province)."""
+    assessments = Assessment.objects.all()
+    if role_of(user) is None:
+        return assessments.none()
+    if is_superuser(user):
+        return assessments
+    province = user_province(user)
+    if province is None:
+        return assessments.none()
+    return assessments.filter(_in_province(province.pk))
+
+
+def visible_assessments(user) -> QuerySet[Assessment]:
+    """The assessments the user may open: those of its province (all for a superuser); for a
+    department editor, only the open ones (between preparation and publication)."""
+    assessments = assessments_in_province(user)
+    if is_department_editor(user):
+        assessments = assessments.exclude(phase__in=_CLOSED_PHASES)
+    return assessments
+
+
+def in_user_province(user, assessment) -> bool:
+    """Whether the assessment belongs to the user's province (always, for a superuser)."""
+    if role_of(user) is None:
+        return False
+    if is_superuser(user):
+        return True
+    province = user_province(user)
+    return province is not None and province.pk == province_id_of(assessment)
+
+
 def is_process_owner(user) -> bool:
     return role_of(user) == Role.PROCESS_OWNER
 
 
-def can_view_assessment(user, assessment) -> bool:
-    """Every role may open an assessment; a department editor sees only its own criteria
-    inside it (see the entry views)."""
-    return role_of(user) is not None
-
-
 def can_view_report(user, assessment) -> bool:
-    return role_of(user) in (Role.PROCESS_OWNER, Role.APPRAISER, Role.VIEWER)
+    return in_user_province(user, assessment) and role_of(user) in (
+        Role.PROCESS_OWNER,
+        Role.APPRAISER,
+        Role.VIEWER,
+    )
 
 
 def can_edit_report(user, assessment) -> bool:
     """Report narrative (paragraphs, signer, number, recipients): Sở Nội vụ only."""
-    return is_process_owner(user)
+    return in_user_province(user, assessment) and is_process_owner(user)
 
 
 def can_import(user) -> bool:
@@ -64,23 +161,12 @@ def can_import(user) -> bool:
 # submission, deadline) is worked out per request in assessments.services.deadlines and
 # combined with these rules by the `scope_*` helpers the views call.
 
-
-class Action:
-    """The actions of the permission matrix."""
-
-    VIEW = "view"
-    SAVE_SELF_SCORE = "save_self_score"
-    SUBMIT = "submit"
-    RETURN = "return"
-    APPRAISE = "appraise"
-    LOCK = "lock"
-    DOWNLOAD_EVIDENCE = "download_evidence"
-    SET_APPLICABILITY = "set_applicability"
+_CLOSED_PHASES = [Assessment.Phase.PREPARATION, Assessment.Phase.PUBLISHED]
 
 
 def is_open(assessment) -> bool:
     """Open to departments: between preparation and publication."""
-    return assessment.phase not in (assessment.Phase.PREPARATION, assessment.Phase.PUBLISHED)
+    return assessment.phase not in _CLOSED_PHASES
 
 
 def is_department_editor(user) -> bool:
@@ -90,7 +176,7 @@ def is_department_editor(user) -> bool:
 def can_see_agency_part(user, assessment, agency) -> bool:
     """May open the entry page of this agency in this assessment."""
     role = role_of(user)
-    if role is None or agency.province_id != assessment.subject_id:
+    if agency.province_id != province_id_of(assessment) or not in_user_province(user, assessment):
         return False
     if role == Role.DEPARTMENT_EDITOR:
         own = agency_of(user)
@@ -100,17 +186,15 @@ def can_see_agency_part(user, assessment, agency) -> bool:
 
 def can_enter_for_agency(user, assessment, agency) -> bool:
     """Role-level right to write an agency's self scores, explanations and responses."""
-    role = role_of(user)
-    if role == Role.PROCESS_OWNER:
-        return agency.province_id == assessment.subject_id
-    return role == Role.DEPARTMENT_EDITOR and can_see_agency_part(user, assessment, agency)
+    writers = (Role.PROCESS_OWNER, Role.DEPARTMENT_EDITOR)
+    return role_of(user) in writers and can_see_agency_part(user, assessment, agency)
 
 
 def can_see_criterion(user, assessment, responsible_ids) -> bool:
     """`responsible_ids`: ids of the agencies answering for the criterion (scoring's
     node.responsible)."""
     role = role_of(user)
-    if role is None:
+    if role is None or not in_user_province(user, assessment):
         return False
     if role == Role.DEPARTMENT_EDITOR:
         own = agency_of(user)
@@ -119,22 +203,53 @@ def can_see_criterion(user, assessment, responsible_ids) -> bool:
 
 
 def can_view_progress(user, assessment) -> bool:
-    return role_of(user) in (Role.PROCESS_OWNER, Role.APPRAISER, Role.VIEWER)
+    return in_user_province(user, assessment) and role_of(user) in (
+        Role.PROCESS_OWNER,
+        Role.APPRAISER,
+        Role.VIEWER,
+    )
 
 
 def can_manage_workflow(user, assessment) -> bool:
     """Return a part, extend a deadline, change phase, lock and unlock: Sở Nội vụ only."""
-    return is_process_owner(user)
+    return in_user_province(user, assessment) and is_process_owner(user)
 
 
 def can_set_applicability(user, assessment) -> bool:
     """Mark a criterion applicable or not ("không áp dụng") for an assessment: Sở Nội vụ only."""
-    return is_process_owner(user)
+    return in_user_province(user, assessment) and is_process_owner(user)
 
 
 def can_appraise(user, assessment) -> bool:
     """Role-level right to enter appraised / re-checked scores and council comments."""
-    return role_of(user) in (Role.PROCESS_OWNER, Role.APPRAISER)
+    return in_user_province(user, assessment) and role_of(user) in (Role.PROCESS_OWNER, Role.APPRAISER)
+
+
+def sees_due_parts(user) -> bool:
+    """Whether the home page shows the user a deadline notice (Sở Nội vụ, department editors)."""
+    return role_of(user) == Role.PROCESS_OWNER or (is_department_editor(user) and agency_of(user) is not None)
+
+
+def reminded_parts(user, items) -> list:
+    """What the home page's deadline notice shows this user of the agencies' open parts
+    (`items`, reminders.DueItem, of assessments in `visible_assessments(user)`): a department
+    editor its own agency's, Sở Nội vụ every agency's, the other roles nothing."""
+    role = role_of(user)
+    if role == Role.PROCESS_OWNER:
+        return list(items)
+    own = agency_of(user)
+    if role == Role.DEPARTMENT_EDITOR and own is not None:
+        return [item for item in items if item.agency.pk == own.pk and is_open(item.assessment)]
+    return []
+
+
+def reminded_users(agency) -> QuerySet:
+    """The active accounts that receive an agency's deadline e-mails: its department editors."""
+    return get_user_model().objects.filter(
+        is_active=True,
+        parindex_profile__agency=agency,
+        parindex_profile__role=Role.DEPARTMENT_EDITOR,
+    )
 
 
 def can_download_evidence(user, evidence, responsible_ids) -> bool:
@@ -146,13 +261,15 @@ def _not_found():
 
 
 def scope_assessment(user, assessment_id):
-    """The assessment if the user may see anything of it, else 404."""
-    if role_of(user) is None:
-        raise _not_found()
-    assessment = get_object_or_404(
-        Assessment.objects.select_related("subject", "framework"), pk=assessment_id
+    """The assessment if the user may see anything of it (its province's, and for a
+    department editor an open one), else 404."""
+    assessment = (
+        visible_assessments(user)
+        .select_related(*ASSESSMENT_PROVINCE_RELATED)
+        .filter(pk=assessment_id)
+        .first()
     )
-    if is_department_editor(user) and not is_open(assessment):
+    if assessment is None:
         raise _not_found()
     return assessment
 
@@ -179,6 +296,16 @@ def scope_appraisal(user, assessment_id):
     """(assessment, role_can_write) for the appraisal and re-check page."""
     assessment, _manage = scope_progress(user, assessment_id)
     return assessment, can_appraise(user, assessment)
+
+
+def scope_report(user, assessment_id):
+    """(assessment, can_edit) for the report's page, downloads and narrative: the report is
+    Sở Nội vụ's, readable by the council and the leadership of the same province; 404 for
+    anyone else, a department editor included."""
+    assessment = scope_assessment(user, assessment_id)
+    if not can_view_report(user, assessment):
+        raise _not_found()
+    return assessment, can_edit_report(user, assessment)
 
 
 def require_write(can_write: bool, message: str = "Bạn chỉ có quyền xem trang này.") -> None:

@@ -1,12 +1,10 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
 
+app_name = "assessments"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("danh-gia/<int:pk>/", views.my_entry, name="my_entry"),
     path("danh-gia/<int:pk>/co-quan/<int:agency_pk>/", views.entry, name="entry"),
     path("danh-gia/<int:pk>/co-quan/<int:agency_pk>/gui/", views.submit, name="submit"),

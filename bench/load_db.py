@@ -95,7 +95,7 @@ def seed(args) -> None:
         agency = agencies[number % len(agencies)]
         username = f"canbo{number:02d}"
         user = User.objects.create(username=username, password=password, first_name=f"Cán bộ {number:02d}")
-        Profile.objects.create(user=user, role=Role.DEPARTMENT_EDITOR, agency=agency)
+        Profile.objects.create(user=user, role=Role.DEPARTMENT_EDITOR, agency=agency, province=province)
         editors_of.setdefault(agency.pk, []).append(username)
         users.append({"username": username, "agency": agency.pk, "kind": "editor"})
     criteria_of = {}
@@ -110,18 +110,18 @@ def seed(args) -> None:
             criteria_of[username] = leaves[index :: len(names)]
     for user in users:
         user["criteria"] = criteria_of[user["username"]]
-        user["entry_url"] = reverse("entry", args=[assessment.pk, user["agency"]])
+        user["entry_url"] = reverse("assessments:entry", args=[assessment.pk, user["agency"]])
     for number in range(args.viewers):
         username = f"lanhdao{number:02d}"
         user = User.objects.create(username=username, password=password, first_name=f"Lãnh đạo {number:02d}")
-        Profile.objects.create(user=user, role=Role.PROCESS_OWNER, agency=None)
+        Profile.objects.create(user=user, role=Role.PROCESS_OWNER, agency=None, province=province)
         users.append({"username": username, "kind": "viewer", "criteria": []})
     plan = {
         "password": PASSWORD,
         "assessment": assessment.pk,
         "login_url": reverse("login"),
-        "home_url": reverse("home"),
-        "progress_url": reverse("progress", args=[assessment.pk]),
+        "home_url": reverse("assessments:home"),
+        "progress_url": reverse("assessments:progress", args=[assessment.pk]),
         "report_urls": report_urls(assessment),
         "maxima": maxima,
         "users": users,

@@ -309,8 +309,13 @@ def generate(args, timer: Timer) -> dict:
     )
     by_name = {u.username: u for u in users}
     Profile.objects.bulk_create(
-        [Profile(user=by_name[f"snv{p.code}"], role=Role.PROCESS_OWNER) for p in provinces]
-        + [Profile(user=by_name[f"sb{a.pk}"], role=Role.DEPARTMENT_EDITOR, agency=a) for a in agencies],
+        [Profile(user=by_name[f"snv{p.code}"], role=Role.PROCESS_OWNER, province=p) for p in provinces]
+        + [
+            Profile(
+                user=by_name[f"sb{a.pk}"], role=Role.DEPARTMENT_EDITOR, agency=a, province_id=a.province_id
+            )
+            for a in agencies
+        ],
         batch_size=BATCH,
     )
     open_assessments = {
@@ -361,7 +366,7 @@ def measure(args) -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    from assessments import scoring
+    from assessments import permissions, scoring
     from assessments.models import Agency, Assessment, SubjectKind
 
     sys.path.insert(0, str(PROJECT / "bench"))
@@ -380,9 +385,10 @@ def measure(args) -> dict:
     result = scoring.compute(target)
     with_users = set(Agency.objects.filter(profiles__isnull=False).values_list("pk", flat=True))
     counts: dict[int, int] = {}
+    province_id = permissions.province_id_of(target)
     for node in result.leaves():
         for agency in node.responsible:
-            if agency.province_id == target.subject_id and agency.pk in with_users:
+            if agency.province_id == province_id and agency.pk in with_users:
                 counts[agency.pk] = counts.get(agency.pk, 0) + 1
     agency = Agency.objects.get(pk=max(counts, key=counts.get))
     from django.contrib.auth import get_user_model
@@ -395,14 +401,18 @@ def measure(args) -> dict:
     )
 
     pages = [
-        ("entry page (editor, own agency)", editor, reverse("entry", args=[target.pk, agency.pk])),
-        ("progress page (Sở Nội vụ)", owner, reverse("progress", args=[target.pk])),
+        (
+            "entry page (editor, own agency)",
+            editor,
+            reverse("assessments:entry", args=[target.pk, agency.pk]),
+        ),
+        ("progress page (Sở Nội vụ)", owner, reverse("assessments:progress", args=[target.pk])),
     ]
     if args.home in ("editor", "all"):
-        pages.append(("home page (editor)", editor, reverse("home")))
+        pages.append(("home page (editor)", editor, reverse("assessments:home")))
     if args.home == "all":
-        pages.append(("home page (Sở Nội vụ, all provinces)", owner, reverse("home")))
-        pages.append(("home page (superuser)", superuser, reverse("home")))
+        pages.append(("home page (Sở Nội vụ, its province)", owner, reverse("assessments:home")))
+        pages.append(("home page (superuser)", superuser, reverse("assessments:home")))
     published = (
         Assessment.objects.filter(subject=target.subject, phase=Assessment.Phase.PUBLISHED)
         .order_by("-framework__year")

@@ -24,6 +24,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from assessments import permissions  # noqa: E402
 from assessments.models import Assessment, Profile, Role  # noqa: E402
 from assessments.reference_data import load_reference_data  # noqa: E402
 
@@ -115,7 +116,9 @@ def main():
     from django.contrib.auth import get_user_model
 
     user, _ = get_user_model().objects.get_or_create(username="bench-report")
-    Profile.objects.update_or_create(user=user, defaults={"role": Role.PROCESS_OWNER})
+    Profile.objects.update_or_create(
+        user=user, defaults={"role": Role.PROCESS_OWNER, "province": permissions.province_of(assessment)}
+    )
     client = Client()
     client.force_login(user)
     url = reverse("reports:detail", kwargs={"pk": assessment.pk})

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 admin.site.site_header = "ParIndex – Quản trị"
@@ -7,6 +8,8 @@ admin.site.index_title = "Quản trị dữ liệu Chỉ số cải cách hành 
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("assessments.urls")),
     path("bao-cao/", include("reports.urls")),
 ]

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from assessments.admin_scope import ProvinceScopedAdmin
+
 from .models import RenderedReport, ReportNarrative
 
 
 @admin.register(ReportNarrative)
-class ReportNarrativeAdmin(SimpleHistoryAdmin):
+class ReportNarrativeAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
     list_display = ["assessment", "document_number", "issue_date", "signer_name", "updated_at", "updated_by"]
     list_select_related = ["assessment__subject", "assessment__framework", "updated_by"]
     readonly_fields = ["updated_at", "updated_by"]
@@ -19,7 +21,7 @@ class ReportNarrativeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RenderedReport)
-class RenderedReportAdmin(admin.ModelAdmin):
+class RenderedReportAdmin(ProvinceScopedAdmin, admin.ModelAdmin):
     list_display = ["assessment", "format", "rendered_at", "render_seconds", "fingerprint"]
     list_select_related = ["assessment__subject", "assessment__framework"]
     exclude = ["content"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from assessments.decimals import format_change, format_index, format_score
-from assessments.models import ScoringMethod, SubjectKind
+from assessments.models import ScoringMethod
 
 from . import charts
 from .document import (
@@ -101,7 +101,7 @@ def compose(facts: ReportFacts) -> Report:
     subject = facts.subject
     year = facts.year
     agency_name = facts.issuing_agency.name if facts.issuing_agency else "Sở Nội vụ"
-    province = subject if subject.kind == SubjectKind.PROVINCE or subject.parent is None else subject.parent
+    province = facts.province or subject
     header = DocumentHeader(
         parent_body=f"UBND {province.title.upper()}",
         issuing_body=agency_name.upper(),

@@ -8,6 +8,7 @@ from decimal import Decimal
 from assessments import scoring
 from assessments.decimals import round_index
 from assessments.models import Agency, Assessment, PublishedResult, SubjectKind
+from assessments.permissions import province_of
 
 from .models import ReportNarrative
 
@@ -104,6 +105,11 @@ class ReportFacts:
         return self.assessment.subject
 
     @property
+    def province(self):
+        """The province the assessment belongs to (the subject itself for a province)."""
+        return province_of(self.assessment)
+
+    @property
     def has_previous(self) -> bool:
         return self.total.previous_index is not None or any(
             f.comparison.previous_index is not None for f in self.fields
@@ -123,8 +129,7 @@ def narrative_for(assessment: Assessment) -> ReportNarrative:
 
 
 def issuing_agency_for(assessment: Assessment) -> Agency | None:
-    subject = assessment.subject
-    province = subject if subject.kind == SubjectKind.PROVINCE else subject.parent
+    province = province_of(assessment)
     if province is None:
         return None
     return (

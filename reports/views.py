@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import redirect, render
 
-from assessments.models import Assessment
-from assessments.permissions import can_edit_report, can_view_report
+from assessments.permissions import require_write, scope_report
+from assessments.views.common import protected
 
 from . import cache
 from .compose import compose
@@ -22,18 +19,9 @@ from .models import ReportFormat
 from .services import NarrativeError, save_narrative
 
 
-def _assessment(request, pk: int, *, edit: bool = False) -> Assessment:
-    assessment = get_object_or_404(Assessment.objects.select_related("subject", "framework"), pk=pk)
-    allowed = can_edit_report if edit else can_view_report
-    if not allowed(request.user, assessment):
-        raise PermissionDenied("Bạn không có quyền với báo cáo này.")
-    return assessment
-
-
-@login_required
-@require_http_methods(["GET", "HEAD"])
+@protected("GET", "HEAD")
 def report_page(request, pk: int):
-    assessment = _assessment(request, pk)
+    assessment, can_edit = scope_report(request.user, pk)
     facts = gather(assessment)
     report = compose(facts)
     context = {
@@ -42,15 +30,14 @@ def report_page(request, pk: int):
         "document": document_html(report),
         "gaps": facts.gaps,
         "has_previous": facts.has_previous,
-        "can_edit": can_edit_report(request.user, assessment),
+        "can_edit": can_edit,
     }
     return render(request, "reports/report.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "HEAD"])
+@protected("GET", "HEAD")
 def report_download(request, pk: int, fmt: str):
-    assessment = _assessment(request, pk)
+    assessment, _can_edit = scope_report(request.user, pk)
     if fmt not in ReportFormat.values:
         raise Http404("Định dạng không hỗ trợ.")
     rendered = cache.rendered_file(assessment, fmt)
@@ -60,10 +47,10 @@ def report_download(request, pk: int, fmt: str):
     return response
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@protected("GET", "POST")
 def report_edit(request, pk: int):
-    assessment = _assessment(request, pk, edit=True)
+    assessment, can_edit = scope_report(request.user, pk)
+    require_write(can_edit, "Chỉ Sở Nội vụ được sửa nội dung báo cáo.")
     facts = gather(assessment)
     if request.method == "POST":
         form = NarrativeForm(request.POST, facts=facts)

@@ -1,10 +1,12 @@
-"""A user's role in the PAR INDEX process, and the agency a department editor works for."""
+"""A user's role in the PAR INDEX process, the province the account works for and the agency
+a department editor works for."""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .reference import Agency
+from .reference import Agency, Subject, SubjectKind
 
 
 class Role(models.TextChoices):
@@ -22,6 +24,16 @@ class Profile(models.Model):
         related_name="parindex_profile",
     )
     role = models.CharField("vai trò", max_length=30, choices=Role.choices, default=Role.VIEWER)
+    province = models.ForeignKey(
+        Subject,
+        verbose_name="tỉnh",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="profiles",
+        limit_choices_to={"kind": SubjectKind.PROVINCE},
+        help_text="Tài khoản chỉ thấy các đợt đánh giá của tỉnh này. Bắt buộc, trừ quản trị hệ thống.",
+    )
     agency = models.ForeignKey(
         Agency,
         verbose_name="cơ quan",
@@ -41,7 +53,30 @@ class Profile(models.Model):
                 condition=~Q(role=Role.DEPARTMENT_EDITOR) | Q(agency__isnull=False),
                 name="profile_editor_has_agency",
             ),
+            models.CheckConstraint(
+                condition=Q(agency__isnull=True) | Q(province__isnull=False),
+                name="profile_agency_has_province",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()}"
+
+    def clean(self) -> None:
+        """Every account but a superuser's works for one province; an agency is one of that
+        province's."""
+        errors = {}
+        try:
+            is_superuser = self.user.is_superuser
+        except ObjectDoesNotExist:
+            is_superuser = False
+        if self.province_id is None and not is_superuser:
+            errors["province"] = "Phải chọn tỉnh của tài khoản (chỉ quản trị hệ thống được để trống)."
+        if self.province_id is not None and self.province.kind != SubjectKind.PROVINCE:
+            errors["province"] = "Phải chọn một tỉnh, thành phố trực thuộc Trung ương."
+        if self.role == Role.DEPARTMENT_EDITOR and self.agency_id is None:
+            errors["agency"] = "Cán bộ cơ quan tham mưu phải thuộc một cơ quan."
+        if self.agency_id is not None and self.province_id not in (None, self.agency.province_id):
+            errors["agency"] = f"Cơ quan “{self.agency}” không thuộc {self.province.title}."
+        if errors:
+            raise ValidationError(errors)

@@ -60,7 +60,8 @@ def compute_many(assessments: Iterable[Assessment], *, with_agencies: bool = Fal
             criteria[assessment.framework_id],
             scores[assessment.pk],
             inherit_agencies=with_agencies,
-            province_id=provinces.get(assessment.subject_id),
+            # as permissions.province_of: the subject's province, else the framework's owner
+            province_id=provinces.get(assessment.subject_id) or assessment.framework.owner_id,
         )
         results[assessment.pk] = Result(
             framework=assessment.framework,

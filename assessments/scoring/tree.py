@@ -374,7 +374,8 @@ def compute(assessment: Assessment, criteria: list[Criterion] | None = None) -> 
     framework = assessment.framework
     criteria = criteria if criteria is not None else framework_criteria(framework)
     scores = {s.criterion_id: s for s in Score.objects.filter(assessment=assessment)}
-    fields, by_code = build_tree(criteria, scores, province_id=province_id_of(assessment.subject))
+    province_id = province_id_of(assessment.subject) or framework.owner_id  # as permissions.province_of
+    fields, by_code = build_tree(criteria, scores, province_id=province_id)
     return Result(
         framework=framework,
         fields=fields,

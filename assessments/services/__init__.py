@@ -2,8 +2,10 @@
 DomainError with a Vietnamese message, leaving a history entry."""
 
 from .deadlines import (
+    AppraisalState,
     Deadlines,
     PartState,
+    appraisal_state,
     deadlines_for,
     deadlines_for_many,
     format_deadline,
@@ -33,6 +35,7 @@ from .workflow import (
 
 __all__ = [
     "AgencyProgress",
+    "AppraisalState",
     "ConflictError",
     "Deadlines",
     "DomainError",
@@ -44,6 +47,7 @@ __all__ = [
     "agencies_of",
     "agency_progress",
     "answering_assessments",
+    "appraisal_state",
     "assessment_years",
     "copy_framework",
     "criterion_history",

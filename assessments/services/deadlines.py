@@ -126,7 +126,7 @@ class PartState:
     def closed_reason(self) -> str:
         """Why nothing of the part may be written ("" when it may, at least in part)."""
         if self.assessment.is_locked:
-            return "Đợt đánh giá đã khóa: chỉ xem, không sửa được."
+            return LOCKED_REASON
         if self.stage is None:
             return (
                 f"Đợt đánh giá đang ở giai đoạn “{self.assessment.get_phase_display()}”: "
@@ -163,6 +163,57 @@ class PartState:
     @property
     def can_submit(self) -> bool:
         return not self.closed_reason and (not self.deadline_passed or bool(self.open_criteria()))
+
+
+# The council's fields, by the phase in which it writes them: appraisal, then re-check.
+APPRAISAL_FIELDS: dict[str, tuple[str, ...]] = {
+    Assessment.Phase.APPRAISAL: (
+        "appraised_score",
+        "appraisal_comment",
+        "appraised_figures",
+        "appraised_override_reason",
+    ),
+    Assessment.Phase.RECHECK: ("rechecked_score", "recheck_comment"),
+}
+
+LOCKED_REASON = "Đợt đánh giá đã khóa: chỉ xem, không sửa được."
+
+
+@dataclass
+class AppraisalState:
+    """Whether the council's scores (appraised, then re-checked) may be written now, and why
+    not: the appraisal's counterpart of PartState."""
+
+    assessment: Assessment
+
+    @property
+    def fields(self) -> tuple[str, str] | None:
+        """The score and comment fields written in the current phase (None: none)."""
+        return APPRAISAL_FIELDS.get(self.assessment.phase)
+
+    @property
+    def is_recheck(self) -> bool:
+        return self.assessment.phase == Assessment.Phase.RECHECK
+
+    @property
+    def closed_reason(self) -> str:
+        """Why nothing may be written ("" when it may)."""
+        if self.assessment.is_locked:
+            return LOCKED_REASON
+        if self.fields is None:
+            return (
+                f"Đợt đánh giá đang ở giai đoạn “{self.assessment.get_phase_display()}”: "
+                "chỉ nhập điểm thẩm định trong giai đoạn thẩm định hoặc phúc tra."
+            )
+        return ""
+
+    @property
+    def is_open(self) -> bool:
+        return not self.closed_reason
+
+
+def appraisal_state(assessment: Assessment) -> AppraisalState:
+    return AppraisalState(assessment=assessment)
 
 
 def part_state(assessment: Assessment, agency_id: int, *, now=None, for_update: bool = False) -> PartState:

@@ -5,17 +5,20 @@
   results of its province.
 - Sở Nội vụ, appraisers and viewers: the assessments of their province (the province itself,
   its departments and communes), newest year first, filtered by year and kind of subject and
-  paginated by the view. A user without an agency (a superuser) sees every province.
+  paginated by the view. A superuser sees every province.
+
+Which assessments belong to the user's province is decided in `permissions` only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from .. import permissions
 from ..models import Assessment, Framework, SubjectKind
+from ..permissions import ASSESSMENT_PROVINCE_RELATED
 from .deadlines import PHASE_STAGE
 from .reminders import DueItem, due_for_user, open_parts_many
 
@@ -56,24 +59,27 @@ class HomeFilter:
         return self.year is not None or self.kind is not None
 
 
-def _listing() -> QuerySet:
-    return Assessment.objects.select_related("subject", "framework")
+def _listing(assessments: QuerySet) -> QuerySet:
+    """With what permissions.province_of reads (the subject's parents, the framework's
+    owner), so that the links of each row cost no query."""
+    return assessments.select_related(*ASSESSMENT_PROVINCE_RELATED)
 
 
 def province_assessments(user, home_filter: HomeFilter | None = None) -> QuerySet:
-    """The assessments of the user's province (its agency's province): the province itself and
-    the subjects under it, newest year first, the province before its departments and
-    communes. Every assessment for a user without an agency."""
+    """The assessments the user may open (permissions.visible_assessments: its province's, the
+    province itself and the subjects under it), newest year first, the province before its
+    departments and communes. Every assessment for a superuser."""
     home_filter = home_filter or HomeFilter()
-    assessments = _listing()
-    own = permissions.agency_of(user)
-    if own is not None:
-        province = own.province_id
-        assessments = assessments.filter(Q(subject_id=province) | Q(subject__parent_id=province))
+    assessments = _listing(permissions.visible_assessments(user))
     if home_filter.year is not None:
         assessments = assessments.filter(framework__year=home_filter.year)
     if home_filter.kind is not None:
         assessments = assessments.filter(subject__kind=home_filter.kind)
+    return _newest_first(assessments)
+
+
+def _newest_first(assessments: QuerySet) -> QuerySet:
+    """Newest year first, the province before its departments and communes."""
     kind_order = Case(
         *(When(subject__kind=kind, then=Value(position)) for position, (kind, _) in enumerate(KIND_CHOICES)),
         default=Value(len(KIND_CHOICES)),
@@ -91,16 +97,13 @@ def assessment_years() -> list[int]:
 
 def answering_assessments(user) -> list[Assessment]:
     """The assessments in which agencies answer now (not locked, in a self-assessment or
-    explanation phase) within the user's scope: those of its agency's province, or of every
-    province for a user without an agency. Agencies belong to provinces, so only a province's
-    own assessment has agencies' parts. For the deadline notice."""
-    assessments = _listing().filter(is_locked=False, phase__in=list(PHASE_STAGE))
-    own = permissions.agency_of(user)
-    if own is not None:
-        assessments = assessments.filter(subject_id=own.province_id)
-    else:
-        assessments = assessments.filter(subject__kind=SubjectKind.PROVINCE)
-    return list(assessments.order_by("-framework__year", "subject__name", "pk"))
+    explanation phase) within the user's scope: those of its province, or of every province
+    for a superuser. The agencies of an assessment's province answer in it, whether its
+    subject is the province, a department or a commune. For the deadline notice."""
+    assessments = _listing(permissions.visible_assessments(user)).filter(
+        is_locked=False, phase__in=list(PHASE_STAGE)
+    )
+    return list(_newest_first(assessments))
 
 
 @dataclass
@@ -122,8 +125,8 @@ def editor_home(user) -> EditorHome:
     parts = open_parts_many(candidates)
     answers = [a for a in candidates if any(item.agency.pk == own.pk for item in parts[a.pk])]
     published = (
-        _listing()
-        .filter(subject_id=own.province_id, phase=Assessment.Phase.PUBLISHED)
+        _listing(permissions.assessments_in_province(user))
+        .filter(phase=Assessment.Phase.PUBLISHED, subject__kind=SubjectKind.PROVINCE)
         .order_by("-framework__year", "pk")[:RECENT_PUBLISHED]
     )
     return EditorHome(

@@ -7,13 +7,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import permissions, scoring
-from ..models import Agency, Assessment, ReminderLog, Role, Stage, Submission
+from ..models import Agency, Assessment, ReminderLog, Stage, Submission
 from .deadlines import PHASE_STAGE, deadlines_for_many, format_deadline, is_passed, stage_of
 
 REMINDER_DAYS = (7, 3, 1)
@@ -70,14 +69,15 @@ def open_parts_many(assessments, *, now=None) -> dict[int, list[DueItem]]:
         .order_by()
         .values_list("assessment_id", "agency_id", "stage")
     }
+    provinces = permissions.province_ids_of(answering)
     by_province = defaultdict(list)
-    for agency in Agency.objects.filter(province_id__in={a.subject_id for a in answering}).order_by(
+    for agency in Agency.objects.filter(province_id__in=set(provinces.values())).order_by(
         "-is_process_owner", "name"
     ):
         by_province[agency.province_id].append(agency)
     for assessment in answering:
-        stage = PHASE_STAGE[assessment.phase]  # every answering assessment is in a stage
-        for agency in by_province[assessment.subject_id]:
+        stage = stage_of(assessment)
+        for agency in by_province[provinces[assessment.pk]]:
             if agency.pk not in responsible[assessment.framework_id]:
                 continue
             if not agency.is_valid_in_year(assessment.framework.year):  # as agencies_of
@@ -98,42 +98,24 @@ def open_parts_many(assessments, *, now=None) -> dict[int, list[DueItem]]:
 
 
 def due_for_user(user, assessments, *, parts: dict[int, list[DueItem]] | None = None) -> list[DueItem]:
-    """The home page notice: an editor sees its agency's open part; Sở Nội vụ sees the
-    agencies that have not submitted yet. A fixed number of queries (open_parts_many)
-    whatever the number of assessments; none when their `parts` are given."""
-    role = permissions.role_of(user)
-    if role not in (Role.DEPARTMENT_EDITOR, Role.PROCESS_OWNER):
-        return []
-    own = permissions.agency_of(user)
-    if role == Role.DEPARTMENT_EDITOR and own is None:
+    """The home page notice: the parts not sent yet that permissions.reminded_parts shows the
+    user (an editor its agency's, Sở Nội vụ its province's agencies'). A fixed number of
+    queries (open_parts_many) whatever the number of assessments; none when their `parts`
+    are given."""
+    if not permissions.sees_due_parts(user):
         return []
     assessments = [a for a in assessments if permissions.is_open(a)]
-    items = []
     if parts is None:
         parts = open_parts_many(assessments)
-    for assessment in assessments:
-        for item in parts[assessment.pk]:
-            if item.submitted:
-                continue
-            if role == Role.DEPARTMENT_EDITOR and own.pk != item.agency.pk:
-                continue
-            items.append(item)
-    return items
+    pending = [item for a in assessments for item in parts[a.pk] if not item.submitted]
+    return permissions.reminded_parts(user, pending)
 
 
 def recipients_for(agency) -> list[str]:
     emails = set()
     if agency.email:
         emails.add(agency.email)
-    users = (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            parindex_profile__agency=agency,
-            parindex_profile__role=Role.DEPARTMENT_EDITOR,
-        )
-        .exclude(email="")
-    )
+    users = permissions.reminded_users(agency).exclude(email="")
     emails.update(users.values_list("email", flat=True))
     return sorted(emails)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from .. import scoring
+from .. import permissions, scoring
 from ..models import (
     Agency,
     Assessment,
@@ -18,20 +18,10 @@ from ..models import (
     Stage,
     WorkflowEvent,
 )
-from .deadlines import format_deadline
+from .deadlines import appraisal_state, format_deadline
 from .errors import DomainError
 from .figures import resolve_figures
 from .rows import RowInput, apply_rows, check_score, save_score
-
-APPRAISAL_FIELDS = {
-    Assessment.Phase.APPRAISAL: (
-        "appraised_score",
-        "appraisal_comment",
-        "appraised_figures",
-        "appraised_override_reason",
-    ),
-    Assessment.Phase.RECHECK: ("rechecked_score", "recheck_comment"),
-}
 
 
 def _locked(assessment: Assessment) -> Assessment:
@@ -122,7 +112,7 @@ def extend_deadline(
         assessment = _locked(assessment)
         if assessment.is_locked:
             raise DomainError("Đợt đánh giá đã khóa: mở khóa trước khi gia hạn.")
-        if agency is not None and agency.province_id != assessment.subject_id:
+        if agency is not None and agency.province_id != permissions.province_id_of(assessment):
             raise DomainError("Cơ quan không thuộc tỉnh của đợt đánh giá.")
         if criterion is not None and criterion.framework_id != assessment.framework_id:
             raise DomainError("Tiêu chí không thuộc bộ tiêu chí của đợt đánh giá.")
@@ -154,14 +144,10 @@ def save_appraisal(*, user, assessment, rows: dict[int, RowInput], source=Change
     which is final, and its comment (phúc tra phase), for any leaf, survey leaves included."""
     with transaction.atomic():
         assessment = _locked(assessment)
-        if assessment.is_locked:
-            raise DomainError("Đợt đánh giá đã khóa: chỉ xem, không sửa được.")
-        fields = APPRAISAL_FIELDS.get(assessment.phase)
-        if fields is None:
-            raise DomainError(
-                f"Đợt đánh giá đang ở giai đoạn “{assessment.get_phase_display()}”: "
-                "chỉ nhập điểm thẩm định trong giai đoạn thẩm định hoặc phúc tra."
-            )
+        state = appraisal_state(assessment)
+        if state.closed_reason:
+            raise DomainError(state.closed_reason)
+        fields = state.fields
         result = scoring.compute(assessment)
         leaves = {n.criterion.pk: n for n in result.leaves()}
         for criterion_id, row in rows.items():
@@ -205,9 +191,11 @@ def set_applicable(
 
 
 def agencies_of(assessment: Assessment) -> list[Agency]:
-    """The agencies of the assessment's province valid in its year (one query)."""
+    """The agencies of the assessment's province (permissions.province_of: the subject's
+    province, whether the subject is the province, a department or a commune) valid in its
+    year (one query once the subject's parents are loaded)."""
     return list(
-        Agency.objects.filter(province_id=assessment.subject_id)
+        Agency.objects.filter(province_id=permissions.province_id_of(assessment))
         .valid_in_year(assessment.framework.year)
         .order_by("-is_process_owner", "name")
     )

@@ -46,7 +46,7 @@ def entry(request, pk, agency_pk):
                     messages.success(request, f"Đã lưu {len(saved)} tiêu chí (bản nháp, chưa gửi).")
                 else:
                     messages.info(request, "Không có thay đổi nào để lưu.")
-                return redirect("entry", pk=assessment.pk, agency_pk=agency.pk)
+                return redirect("assessments:entry", pk=assessment.pk, agency_pk=agency.pk)
         else:
             messages.error(request, "Chưa lưu: có ô nhập chưa đúng, xem thông báo bên cạnh từng ô.")
     evidence = _evidence_by_criterion(assessment, own_leaves)
@@ -118,4 +118,4 @@ def submit(request, pk, agency_pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, "Đã gửi. Phần việc chỉ sửa được khi Sở Nội vụ trả lại.")
-    return redirect("entry", pk=assessment.pk, agency_pk=agency.pk)
+    return redirect("assessments:entry", pk=assessment.pk, agency_pk=agency.pk)

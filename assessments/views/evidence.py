@@ -36,7 +36,7 @@ def evidence_upload(request, pk, agency_pk, criterion_pk):
             messages.error(request, f"{criterion.code}: {exc.message}")
         else:
             messages.success(request, f"{criterion.code}: đã tải lên “{item.original_name}”.")
-    return redirect(reverse("entry", args=[assessment.pk, agency.pk]) + f"#tc-{criterion.pk}")
+    return redirect(reverse("assessments:entry", args=[assessment.pk, agency.pk]) + f"#tc-{criterion.pk}")
 
 
 def _scope_evidence(user, evidence_pk) -> Evidence:
@@ -83,5 +83,6 @@ def evidence_delete(request, evidence_pk):
     else:
         messages.success(request, f"Đã xóa “{evidence.original_name}”.")
     return redirect(
-        reverse("entry", args=[evidence.assessment_id, agency.pk]) + f"#tc-{evidence.criterion_id}"
+        reverse("assessments:entry", args=[evidence.assessment_id, agency.pk])
+        + f"#tc-{evidence.criterion_id}"
     )

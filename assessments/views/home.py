@@ -7,13 +7,11 @@ editor sees only the assessments that concern its agency; the others see their p
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from .. import permissions, scoring, services
@@ -50,7 +48,7 @@ def home(request):
             "page_obj": page,
             "filter": home_filter,
             "years": services.assessment_years(),
-            "province": own.province if own is not None else None,
+            "province": permissions.user_province(user),
             "due": services.due_for_user(user, services.answering_assessments(user)),
         }
     due = context.pop("due")
@@ -83,14 +81,16 @@ def _links(user, assessment, own) -> list[dict]:
         and permissions.can_see_agency_part(user, assessment, own)
     ):
         links.append(
-            {"url": reverse("entry", args=[assessment.pk, own.pk]), "label": "Nhập liệu của cơ quan"}
+            {
+                "url": reverse("assessments:entry", args=[assessment.pk, own.pk]),
+                "label": "Nhập liệu của cơ quan",
+            }
         )
     if permissions.can_view_progress(user, assessment):
-        links.append({"url": reverse("progress", args=[assessment.pk]), "label": "Tiến độ"})
-        links.append({"url": reverse("appraisal", args=[assessment.pk]), "label": "Thẩm định"})
+        links.append({"url": reverse("assessments:progress", args=[assessment.pk]), "label": "Tiến độ"})
+        links.append({"url": reverse("assessments:appraisal", args=[assessment.pk]), "label": "Thẩm định"})
     if permissions.can_view_report(user, assessment):
-        with suppress(NoReverseMatch):  # the reports app may not be wired in this build
-            links.append({"url": reverse("reports:detail", args=[assessment.pk]), "label": "Báo cáo"})
+        links.append({"url": reverse("reports:detail", args=[assessment.pk]), "label": "Báo cáo"})
     return links
 
 
@@ -100,7 +100,7 @@ def my_entry(request, pk):
     assessment = permissions.scope_assessment(request.user, pk)
     own = permissions.agency_of(request.user)
     if own is not None and permissions.can_see_agency_part(request.user, assessment, own):
-        return redirect("entry", pk=assessment.pk, agency_pk=own.pk)
+        return redirect("assessments:entry", pk=assessment.pk, agency_pk=own.pk)
     if permissions.can_view_progress(request.user, assessment):
-        return redirect("progress", pk=assessment.pk)
+        return redirect("assessments:progress", pk=assessment.pk)
     raise Http404("Không tìm thấy trang.")

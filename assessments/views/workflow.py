@@ -13,7 +13,7 @@ from django.utils import timezone
 from .. import permissions, scoring, services
 from ..decimals import format_score
 from ..forms import ApplicabilityForm, AppraisalForm, ExtendForm, PhaseForm, ReasonForm, ReturnForm
-from ..models import Agency, Assessment, Criterion, Stage, WorkflowEvent
+from ..models import Agency, Criterion, Stage, WorkflowEvent
 from ..services import ConflictError, DomainError
 from ..services.deadlines import format_deadline
 from .common import local, protected, tree_rows
@@ -87,7 +87,7 @@ def return_part(request, pk, agency_pk):
             ),
             f"Đã trả lại phần việc của {agency.name}.",
         )
-    return redirect("progress", pk=assessment.pk)
+    return redirect("assessments:progress", pk=assessment.pk)
 
 
 @protected("POST")
@@ -97,7 +97,7 @@ def extend(request, pk):
     form = ExtendForm(request.POST, agencies=services.agencies_of(assessment))
     if not form.is_valid():
         messages.error(request, "Chưa gia hạn: " + _errors(form))
-        return redirect("progress", pk=assessment.pk)
+        return redirect("assessments:progress", pk=assessment.pk)
     data = form.cleaned_data
     agency = Agency.objects.filter(pk=data["agency"]).first() if data.get("agency") else None
     criterion = None
@@ -106,7 +106,7 @@ def extend(request, pk):
         criterion = Criterion.objects.filter(framework_id=assessment.framework_id, code=code).first()
         if criterion is None:
             messages.error(request, f"Chưa gia hạn: không có tiêu chí mã “{code}”.")
-            return redirect("progress", pk=assessment.pk)
+            return redirect("assessments:progress", pk=assessment.pk)
     _attempt(
         request,
         lambda: services.extend_deadline(
@@ -120,7 +120,7 @@ def extend(request, pk):
         ),
         f"Đã gia hạn đến {format_deadline(data['until'])}.",
     )
-    return redirect("progress", pk=assessment.pk)
+    return redirect("assessments:progress", pk=assessment.pk)
 
 
 @protected("POST")
@@ -130,13 +130,13 @@ def phase(request, pk):
     form = PhaseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Chưa lưu: " + _errors(form))
-        return redirect("progress", pk=assessment.pk)
+        return redirect("assessments:progress", pk=assessment.pk)
     _attempt(
         request,
         lambda: services.set_phase(user=request.user, assessment=assessment, **form.cleaned_data),
         "Đã cập nhật giai đoạn và thời hạn.",
     )
-    return redirect("progress", pk=assessment.pk)
+    return redirect("assessments:progress", pk=assessment.pk)
 
 
 @protected("POST")
@@ -150,7 +150,7 @@ def lock(request, pk):
         ),
         "Đã khóa đợt đánh giá: mọi trang nhập liệu chỉ còn xem.",
     )
-    return redirect("progress", pk=assessment.pk)
+    return redirect("assessments:progress", pk=assessment.pk)
 
 
 @protected("POST")
@@ -164,7 +164,7 @@ def unlock(request, pk):
         ),
         "Đã mở khóa đợt đánh giá.",
     )
-    return redirect("progress", pk=assessment.pk)
+    return redirect("assessments:progress", pk=assessment.pk)
 
 
 @protected("POST")
@@ -179,7 +179,7 @@ def set_applicability(request, pk, agency_pk, criterion_pk):
     node = scoring.compute(assessment).by_code.get(criterion.code)
     if node is None or agency.pk not in {a.pk for a in node.responsible}:
         raise Http404("Tiêu chí không thuộc phần việc của cơ quan.")
-    back = redirect(reverse("entry", args=[assessment.pk, agency.pk]) + f"#tc-{criterion.pk}")
+    back = redirect(reverse("assessments:entry", args=[assessment.pk, agency.pk]) + f"#tc-{criterion.pk}")
     form = ApplicabilityForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"{criterion.code}: chưa đổi. {_errors(form)}")
@@ -204,20 +204,16 @@ def set_applicability(request, pk, agency_pk, criterion_pk):
 @protected("GET", "POST")
 def appraisal(request, pk):
     assessment, role_can_write = permissions.scope_appraisal(request.user, pk)
+    state = services.appraisal_state(assessment)
     result = scoring.compute(assessment)
     leaves = {n.criterion.pk: n for n in result.leaves()}
-    phase_open = assessment.phase in (Assessment.Phase.APPRAISAL, Assessment.Phase.RECHECK)
-    can_write = role_can_write and phase_open and not assessment.is_locked
+    can_write = role_can_write and state.is_open
     editable = {cid: n for cid, n in leaves.items() if n.applicable} if can_write else {}
     form = AppraisalForm(list(editable.values()), assessment.phase)
     if request.method == "POST":
         permissions.require_write(role_can_write)
         if not can_write:
-            raise PermissionDenied(
-                "Đợt đánh giá đã khóa."
-                if assessment.is_locked
-                else "Chỉ nhập điểm thẩm định trong giai đoạn thẩm định hoặc phúc tra."
-            )
+            raise PermissionDenied(state.closed_reason)
         form = AppraisalForm(list(editable.values()), assessment.phase, request.POST)
         if form.is_valid():
             try:
@@ -229,7 +225,7 @@ def appraisal(request, pk):
                 messages.error(request, exc.message)
             else:
                 messages.success(request, f"Đã lưu {len(saved)} tiêu chí." if saved else "Không có thay đổi.")
-                return redirect("appraisal", pk=assessment.pk)
+                return redirect("assessments:appraisal", pk=assessment.pk)
         else:
             messages.error(request, "Chưa lưu: có ô nhập chưa đúng, xem thông báo bên cạnh từng ô.")
     rows = tree_rows(result, leaves)
@@ -243,7 +239,7 @@ def appraisal(request, pk):
         "rows": rows,
         "form": form,
         "can_write": can_write,
-        "recheck": assessment.phase == Assessment.Phase.RECHECK,
+        "recheck": state.is_recheck,
         "total": format_score(result.appraised) or "—",
         "total_max": format_score(result.applicable_max),
     }

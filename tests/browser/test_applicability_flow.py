@@ -35,7 +35,7 @@ def _world():
     )
     for username, role, agency in (("snv", Role.PROCESS_OWNER, snv), ("cb-stp", Role.DEPARTMENT_EDITOR, stp)):
         user = get_user_model().objects.create_user(username=username, password=PASSWORD)
-        Profile.objects.create(user=user, role=role, agency=agency)
+        Profile.objects.create(user=user, role=role, agency=agency, province=province)
     return assessment, stp, first, second
 
 

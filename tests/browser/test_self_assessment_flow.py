@@ -21,7 +21,7 @@ def _user(username, role, agency, name):
     user = get_user_model().objects.create_user(
         username=username, password=PASSWORD, first_name=first, last_name=last
     )
-    Profile.objects.create(user=user, role=role, agency=agency)
+    Profile.objects.create(user=user, role=role, agency=agency, province=agency.province if agency else None)
     return user
 
 

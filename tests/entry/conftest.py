@@ -5,8 +5,10 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from assessments import services
 from assessments.models import Agency, Assessment, Profile, Role
 
 SAMPLE_PROVINCE_CODE = "70"
@@ -42,11 +44,13 @@ def agencies(sample_assessment):
 
 @pytest.fixture
 def make_user(db):
-    def make(username, role, agency=None, **extra):
+    def make(username, role, agency=None, province=None, **extra):
+        """An account of `province` (by default its agency's)."""
         user = get_user_model().objects.create_user(
             username=username, password="x-test-pass-123", email=f"{username}@example.test", **extra
         )
-        Profile.objects.create(user=user, role=role, agency=agency)
+        province = province or (agency.province if agency is not None else None)
+        Profile.objects.create(user=user, role=role, agency=agency, province=province)
         return user
 
     return make
@@ -55,13 +59,14 @@ def make_user(db):
 @pytest.fixture
 def users(make_user, agencies):
     """alice: Sở Nội vụ; bob: editor of Sở Tư pháp; carol: editor of Văn phòng UBND (an
-    outsider to Sở Tư pháp's criteria); dave: appraiser; erin: viewer."""
+    outsider to Sở Tư pháp's criteria); dave: appraiser; erin: viewer; all of Bình Phước."""
+    province = agencies["SNV"].province
     return {
         "process_owner": make_user("alice", Role.PROCESS_OWNER, agencies["SNV"]),
         "editor": make_user("bob", Role.DEPARTMENT_EDITOR, agencies["STP"]),
         "other_editor": make_user("carol", Role.DEPARTMENT_EDITOR, agencies["VP UBND"]),
-        "appraiser": make_user("dave", Role.APPRAISER),
-        "viewer": make_user("erin", Role.VIEWER),
+        "appraiser": make_user("dave", Role.APPRAISER, province=province),
+        "viewer": make_user("erin", Role.VIEWER, province=province),
     }
 
 
@@ -139,8 +144,8 @@ def small(make_user):
         "process_owner": make_user("alice", Role.PROCESS_OWNER, snv),
         "editor": make_user("bob", Role.DEPARTMENT_EDITOR, stp),
         "other_editor": make_user("carol", Role.DEPARTMENT_EDITOR, vp),
-        "appraiser": make_user("dave", Role.APPRAISER),
-        "viewer": make_user("erin", Role.VIEWER),
+        "appraiser": make_user("dave", Role.APPRAISER, province=province),
+        "viewer": make_user("erin", Role.VIEWER, province=province),
     }
     return {
         "assessment": assessment,
@@ -149,4 +154,28 @@ def small(make_user):
         "owner": snv,
         "criteria": made,
         "users": users,
+    }
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def matrix_world(small):
+    """The small world's assessment, Sở Tư pháp's part in it, its first leaf and one piece of
+    evidence on that leaf (for the permission matrices)."""
+    assessment, stp = small["assessment"], small["agency"]
+    leaf = leaves_of(assessment, stp)[0]
+    evidence = services.add_evidence(
+        user=small["users"]["editor"],
+        assessment=assessment,
+        agency=stp,
+        criterion=leaf.criterion,
+        upload=SimpleUploadedFile("bien-ban.pdf", PDF_BYTES),
+    )
+    return {
+        "assessment": assessment,
+        "agency": stp,
+        "leaf": leaf,
+        "evidence": evidence,
+        "other": small["other"],
     }

@@ -40,12 +40,14 @@ def _mark(world, applicable=False, reason=REASON, criterion=None):
 
 
 def _entry_url(world):
-    return reverse("entry", args=[world["assessment"].pk, world["agency"].pk])
+    return reverse("assessments:entry", args=[world["assessment"].pk, world["agency"].pk])
 
 
 def _control_url(world, criterion=None):
     criterion = criterion or world["leaf"]
-    return reverse("set_applicability", args=[world["assessment"].pk, world["agency"].pk, criterion.pk])
+    return reverse(
+        "assessments:set_applicability", args=[world["assessment"].pk, world["agency"].pk, criterion.pk]
+    )
 
 
 # --- the service ---------------------------------------------------------------------------
@@ -192,7 +194,7 @@ def test_marking_it_applicable_again_reopens_the_input(client, world):
 @pytest.mark.django_db
 def test_progress_counts_only_the_applicable_criteria(client, world):
     client.force_login(world["owner_user"])
-    url = reverse("progress", args=[world["assessment"].pk])
+    url = reverse("assessments:progress", args=[world["assessment"].pk])
     assert '<span class="count">0 / 2</span>' in client.get(url).content.decode()
     _mark(world)
     assert '<span class="count">0 / 1</span>' in client.get(url).content.decode()
@@ -203,7 +205,7 @@ def test_appraisal_page_takes_no_score_for_it(client, world):
     _mark(world)
     Assessment.objects.filter(pk=world["assessment"].pk).update(phase=Assessment.Phase.APPRAISAL)
     client.force_login(world["users"]["appraiser"])
-    html = client.get(reverse("appraisal", args=[world["assessment"].pk])).content.decode()
+    html = client.get(reverse("assessments:appraisal", args=[world["assessment"].pk])).content.decode()
     assert f'name="a_{world["leaf"].pk}"' not in html
     assert f'name="a_{world["other_leaf"].pk}"' in html
     assert "Không áp dụng" in html
@@ -257,7 +259,7 @@ def test_control_needs_the_csrf_token(world):
 def test_history_page_shows_the_change_and_its_reason(client, world):
     _mark(world)
     client.force_login(world["editor"])
-    url = reverse("criterion_history", args=[world["assessment"].pk, world["leaf"].pk])
+    url = reverse("assessments:criterion_history", args=[world["assessment"].pk, world["leaf"].pk])
     html = client.get(url).content.decode()
     assert re.search(
         r"Áp dụng</strong>: <span class=\"old\">có</span> → <span class=\"new\">không</span>", html

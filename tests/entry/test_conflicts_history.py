@@ -28,7 +28,7 @@ def test_second_save_of_the_same_criterion_is_refused_with_the_newer_value(two_e
     first, second = two_editors
     leaf, untouched = leaves_of(open_assessment, stp)[:2]
     cid, uid = leaf.criterion.pk, untouched.criterion.pk
-    url = reverse("entry", args=[open_assessment.pk, stp.pk])
+    url = reverse("assessments:entry", args=[open_assessment.pk, stp.pk])
     # Both open the page at version 0; the first saves.
     assert first.post(url, {f"v_{cid}": "0", f"s_{cid}": "0,75"}).status_code == 302
     # The second saves the same criterion from the stale page (and leaves another untouched).
@@ -87,7 +87,7 @@ def test_history_shows_who_when_old_new_and_source(client, open_assessment, user
     leaf = leaves_of(open_assessment, stp)[0]
     cid = leaf.criterion.pk
     client.force_login(users["editor"])
-    url = reverse("entry", args=[open_assessment.pk, stp.pk])
+    url = reverse("assessments:entry", args=[open_assessment.pk, stp.pk])
     client.post(url, {f"v_{cid}": "0", f"s_{cid}": "0,5", f"e_{cid}": "Lần đầu"})
     client.post(url, {f"v_{cid}": "1", f"s_{cid}": "0,25", f"e_{cid}": "Lần đầu"})
     score = Score.objects.get(assessment=open_assessment, criterion_id=cid)
@@ -97,7 +97,9 @@ def test_history_shows_who_when_old_new_and_source(client, open_assessment, user
     records = list(score.history.order_by("history_date"))
     assert [r.change_source for r in records] == ["form", "form", "import"]
     assert records[0].history_user == users["editor"]
-    html = client.get(reverse("criterion_history", args=[open_assessment.pk, cid])).content.decode()
+    html = client.get(
+        reverse("assessments:criterion_history", args=[open_assessment.pk, cid])
+    ).content.decode()
     assert '0,5</span> → <span class="new">0,25' in html
     assert "Trang nhập liệu" in html and "Nhập từ tệp" in html
     assert "<td>bob</td>" in html
@@ -114,5 +116,7 @@ def test_history_shows_submission_and_return(client, open_assessment, users, stp
     )
     client.force_login(users["editor"])
     cid = leaves_of(open_assessment, stp)[0].criterion.pk
-    html = client.get(reverse("criterion_history", args=[open_assessment.pk, cid])).content.decode()
+    html = client.get(
+        reverse("assessments:criterion_history", args=[open_assessment.pk, cid])
+    ).content.decode()
     assert "Gửi" in html and "Trả lại" in html and "Thiếu minh chứng" in html

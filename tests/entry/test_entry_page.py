@@ -18,7 +18,7 @@ def page(client, small):
     client.force_login(small["users"]["editor"])
     return {
         "client": client,
-        "url": reverse("entry", args=[assessment.pk, agency.pk]),
+        "url": reverse("assessments:entry", args=[assessment.pk, agency.pk]),
         "leaves": leaves_of(assessment, agency),
         "assessment": assessment,
     }
@@ -27,7 +27,7 @@ def page(client, small):
 @pytest.mark.django_db
 def test_shows_only_the_agencys_criteria_in_tree_order(client, open_assessment, users, stp):
     client.force_login(users["editor"])
-    html = client.get(reverse("entry", args=[open_assessment.pk, stp.pk])).content.decode()
+    html = client.get(reverse("assessments:entry", args=[open_assessment.pk, stp.pk])).content.decode()
     codes = [leaf.code for leaf in leaves_of(open_assessment, stp)]
     positions = [html.index(f'<td class="code">{code}</td>') for code in codes]
     assert positions == sorted(positions)

@@ -27,7 +27,7 @@ def test_404_is_in_vietnamese(client, small, logged_in):
 def test_404_outside_ones_scope_does_not_leak_the_reason(client, small):
     """Sở Tư pháp's editor on Văn phòng UBND's part: a plain Vietnamese 404."""
     client.force_login(small["users"]["editor"])
-    response = client.get(reverse("entry", args=[small["assessment"].pk, small["other"].pk]))
+    response = client.get(reverse("assessments:entry", args=[small["assessment"].pk, small["other"].pk]))
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.content.decode()
 
@@ -36,7 +36,8 @@ def test_404_outside_ones_scope_does_not_leak_the_reason(client, small):
 def test_403_is_in_vietnamese_with_its_reason(client, small):
     client.force_login(small["users"]["appraiser"])
     response = client.post(
-        reverse("return_part", args=[small["assessment"].pk, small["agency"].pk]), {"comment": "Bổ sung"}
+        reverse("assessments:return_part", args=[small["assessment"].pk, small["agency"].pk]),
+        {"comment": "Bổ sung"},
     )
     assert response.status_code == 403
     html = response.content.decode()
@@ -69,7 +70,7 @@ def test_500_renders_without_any_context():
 def test_csrf_failure_is_in_vietnamese(small):
     client = Client(enforce_csrf_checks=True)
     client.force_login(small["users"]["process_owner"])
-    response = client.post(reverse("lock", args=[small["assessment"].pk]), {"reason": "Hết đợt"})
+    response = client.post(reverse("assessments:lock", args=[small["assessment"].pk]), {"reason": "Hết đợt"})
     assert response.status_code == 403
     assert "Chưa gửi được biểu mẫu" in response.content.decode()
     small["assessment"].refresh_from_db()

@@ -98,7 +98,7 @@ def test_accepts_by_content_and_stores_under_a_generated_name(
 @pytest.mark.parametrize(("name", "content"), REFUSED)
 def test_refuses_other_content_whatever_the_name(client, open_assessment, users, stp, target, name, content):
     client.force_login(users["editor"])
-    url = reverse("evidence_upload", args=[open_assessment.pk, stp.pk, target.pk])
+    url = reverse("assessments:evidence_upload", args=[open_assessment.pk, stp.pk, target.pk])
     response = client.post(url, {"file": SimpleUploadedFile(name, content)}, follow=True)
     assert "Chỉ nhận tệp PDF, Word" in response.content.decode()
     assert not Evidence.objects.exists()
@@ -127,7 +127,7 @@ def test_download_only_through_the_permission_checked_view(client, open_assessme
         upload=SimpleUploadedFile("bien ban.pdf", PDF),
     )
     client.force_login(users["editor"])
-    response = client.get(reverse("evidence_download", args=[item.pk]))
+    response = client.get(reverse("assessments:evidence_download", args=[item.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
@@ -135,9 +135,9 @@ def test_download_only_through_the_permission_checked_view(client, open_assessme
     # No public URL serves the media folder.
     assert client.get(settings.MEDIA_URL + item.file.name).status_code == 404
     client.force_login(users["other_editor"])
-    assert client.get(reverse("evidence_download", args=[item.pk])).status_code == 404
+    assert client.get(reverse("assessments:evidence_download", args=[item.pk])).status_code == 404
     client.logout()
-    assert client.get(reverse("evidence_download", args=[item.pk])).status_code == 302
+    assert client.get(reverse("assessments:evidence_download", args=[item.pk])).status_code == 302
 
 
 @pytest.mark.django_db

@@ -187,20 +187,23 @@ def test_query_count_does_not_grow_with_the_number_of_assessments(client, home_w
     before = {}
     for role in ROLES:
         client.force_login(_user(home_world, role))
-        before[role], _ = count_queries(client, reverse("home"))
+        before[role], _ = count_queries(client, reverse("assessments:home"))
     assert Assessment.objects.count() == 3
     grow(home_world)
     assert Assessment.objects.count() == 30
     after = {}
     for role in ROLES:
         client.force_login(_user(home_world, role))
-        after[role], response = count_queries(client, reverse("home"))
+        after[role], response = count_queries(client, reverse("assessments:home"))
         assert response.context["rows"], role
     assert after == before
     # the second page and a filtered page cost the same too
     client.force_login(home_world["users"]["process_owner"])
-    assert count_queries(client, reverse("home") + "?page=2")[0] == before["process_owner"]
-    assert count_queries(client, reverse("home") + "?year=2031&kind=department")[0] == before["process_owner"]
+    assert count_queries(client, reverse("assessments:home") + "?page=2")[0] == before["process_owner"]
+    assert (
+        count_queries(client, reverse("assessments:home") + "?year=2031&kind=department")[0]
+        == before["process_owner"]
+    )
     print("home page queries by role:", after)
 
 
@@ -216,14 +219,21 @@ def test_department_editor_sees_what_concerns_its_agency(client, home_world):
     Assessment.objects.filter(subject=province, framework__year=2028).update(is_locked=True)
 
     client.force_login(home_world["users"]["editor"])
-    response = client.get(reverse("home"))
+    response = client.get(reverse("assessments:home"))
     html = response.content.decode()
     # the open (self-assessment or explanation, not locked) assessments of the province where
-    # Sở Tư pháp answers, newest first: not 2028 (locked), 2023 (appraisal), 2026 (published),
-    # nor Văn phòng UBND's years, the departments' or the other province's assessments.
-    assert rows_of(response) == [("Tỉnh Thử", 2031), ("Tỉnh Thử", 2025), ("Tỉnh Thử", 2020)]
+    # Sở Tư pháp answers, newest first, the province before its departments (whose framework
+    # Sở Tư pháp also answers for): not 2028 (locked), 2023 (appraisal), 2026 (published),
+    # nor Văn phòng UBND's years, the communes' (published) or the other province's.
+    departments_2031 = [(f"Sở thử {i:02d}", 2031) for i in range(10)]
+    assert rows_of(response) == [
+        ("Tỉnh Thử", 2031),
+        *departments_2031,
+        ("Tỉnh Thử", 2025),
+        ("Tỉnh Thử", 2020),
+    ]
     for row in response.context["rows"]:
-        assert reverse("entry", args=[row["assessment"].pk, stp.pk]) in html
+        assert reverse("assessments:entry", args=[row["assessment"].pk, stp.pk]) in html
     # the province's recent published results, newest first, figures only
     assert rows_of(response, "published_rows") == [("Tỉnh Thử", 2030), ("Tỉnh Thử", 2026), ("Tỉnh Thử", 2022)]
     published = Assessment.objects.get(subject=province, framework__year=2030)
@@ -232,13 +242,14 @@ def test_department_editor_sees_what_concerns_its_agency(client, home_world):
     # deadline notices: only its own parts not yet sent (2020's is sent)
     assert [(item.agency.pk, item.assessment.year) for item in response.context["due"]] == [
         (stp.pk, 2031),
+        *[(stp.pk, 2031)] * 10,
         (stp.pk, 2025),
     ]
     assert "Văn phòng UBND" not in html
-    assert "Trang sau" not in html and "Sở thử" not in html
+    assert "Trang sau" not in html and "Tỉnh Khác" not in html and "Xã thử" not in html
 
     client.force_login(home_world["users"]["other_editor"])
-    response = client.get(reverse("home"))
+    response = client.get(reverse("assessments:home"))
     assert [year for _, year in rows_of(response)] == [2031, 2029, 2024, 2021]
     assert {item.assessment.year for item in response.context["due"]} == {2031, 2029, 2024, 2021}
 
@@ -251,7 +262,7 @@ def test_province_list_is_paginated_and_filtered(client, home_world):
         [(other_province, home_world["frameworks"][("province", 2030)])], phase=Phase.SELF_ASSESSMENT
     )
     client.force_login(home_world["users"]["process_owner"])
-    response = client.get(reverse("home"))
+    response = client.get(reverse("assessments:home"))
     html = response.content.decode()
     rows = rows_of(response)
     assert len(rows) == 25
@@ -260,41 +271,41 @@ def test_province_list_is_paginated_and_filtered(client, home_world):
     assert "Trang 1/2" in html and "trong 30 đợt đánh giá" in html
     assert 'href="?page=2"' in html and "Trang sau" in html
     assert "Tỉnh Khác" not in html
-    response = client.get(reverse("home"), {"page": 2})
+    response = client.get(reverse("assessments:home"), {"page": 2})
     assert len(response.context["rows"]) == 5
     html = response.content.decode()
     assert "Trang 2/2" in html and 'href="?page=1"' in html and "Trang trước" in html
     seen = set(rows) | set(rows_of(response))
     assert len(seen) == 30
     # a page that does not exist gives the last one, not an error
-    assert client.get(reverse("home"), {"page": "99"}).context["page_obj"].number == 2
-    assert client.get(reverse("home"), {"page": "abc"}).context["page_obj"].number == 1
+    assert client.get(reverse("assessments:home"), {"page": "99"}).context["page_obj"].number == 2
+    assert client.get(reverse("assessments:home"), {"page": "abc"}).context["page_obj"].number == 1
 
-    response = client.get(reverse("home"), {"year": "2031", "kind": "department"})
+    response = client.get(reverse("assessments:home"), {"year": "2031", "kind": "department"})
     assert len(rows_of(response)) == 10
     assert {year for _, year in rows_of(response)} == {2031}
     assert all(row["assessment"].subject.kind == "department" for row in response.context["rows"])
     assert "Bỏ lọc" in response.content.decode()
-    response = client.get(reverse("home"), {"kind": "commune", "page": "1"})
+    response = client.get(reverse("assessments:home"), {"kind": "commune", "page": "1"})
     assert len(rows_of(response)) == 8
-    response = client.get(reverse("home"), {"year": "1999"})
+    response = client.get(reverse("assessments:home"), {"year": "1999"})
     assert "Không có đợt đánh giá nào khớp với bộ lọc." in response.content.decode()
-    response = client.get(reverse("home"), {"year": "abc", "kind": "nonsense"})
+    response = client.get(reverse("assessments:home"), {"year": "abc", "kind": "nonsense"})
     assert response.context["page_obj"].paginator.count == 30
     # the filter keeps to the next page
-    response = client.get(reverse("home"), {"year": "", "kind": "", "page": "1"})
+    response = client.get(reverse("assessments:home"), {"year": "", "kind": "", "page": "1"})
     assert "page=2" in response.content.decode()
 
     # a superuser without an agency sees every province
     client.force_login(home_world["root"])
-    response = client.get(reverse("home"), {"page": 2})
+    response = client.get(reverse("assessments:home"), {"page": 2})
     assert response.context["page_obj"].paginator.count == 31
 
 
 @pytest.mark.django_db
 def test_process_owner_notice_lists_parts_not_sent(client, home_world):
     client.force_login(home_world["users"]["process_owner"])
-    due = client.get(reverse("home")).context["due"]
+    due = client.get(reverse("assessments:home")).context["due"]
     # 2031: Sở Tư pháp (field 1) and Văn phòng UBND (field 2) answer; nobody has sent
     assert {(item.agency.short_name, item.assessment.year) for item in due} == {
         ("STP", 2031),
@@ -304,7 +315,7 @@ def test_process_owner_notice_lists_parts_not_sent(client, home_world):
     assert stp_item.deadline > home_world["assessment"].self_assessment_deadline  # the extension
     for role in ("appraiser", "viewer"):
         client.force_login(home_world["users"][role])
-        assert client.get(reverse("home")).context["due"] == []
+        assert client.get(reverse("assessments:home")).context["due"] == []
 
 
 @pytest.mark.django_db
@@ -342,9 +353,12 @@ def test_compute_many_equals_compute_with_constant_queries(home_world, django_as
 @pytest.mark.django_db
 def test_sample_figures_still_show(client, sample_assessment, make_user):
     snv = Agency.objects.get(province=sample_assessment.subject, is_process_owner=True)
-    for user in (make_user("alice", Role.PROCESS_OWNER, snv), make_user("erin", Role.VIEWER)):
+    for user in (
+        make_user("alice", Role.PROCESS_OWNER, snv),
+        make_user("erin", Role.VIEWER, province=snv.province),
+    ):
         client.force_login(user)
-        html = client.get(reverse("home")).content.decode()
+        html = client.get(reverse("assessments:home")).content.decode()
         assert "Tỉnh Bình Phước" in html
         assert "88,0115 / 100" in html and "88,01" in html
     assert Profile.objects.count() == 2
@@ -355,6 +369,8 @@ def test_a_long_notice_is_cut_short(client, home_world, monkeypatch):
     home_view = importlib.import_module("assessments.views.home")
     monkeypatch.setattr(home_view, "DUE_SHOWN", 1)
     client.force_login(home_world["users"]["process_owner"])
-    response = client.get(reverse("home"))
+    response = client.get(reverse("assessments:home"))
+    # three parts are due: Sở Tư pháp's and Văn phòng UBND's in the province's 2031 assessment,
+    # and Sở Tư pháp's in its department's (the province's agencies answer there too)
     assert len(response.context["due"]) == 1
-    assert "… và 1 phần việc khác chưa gửi" in response.content.decode()
+    assert "… và 2 phần việc khác chưa gửi" in response.content.decode()

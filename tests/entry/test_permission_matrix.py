@@ -11,9 +11,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import Assessment, Evidence, Score, Submission
 
-from .conftest import fill_all, leaves_of
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from .conftest import PDF_BYTES, fill_all, leaves_of, matrix_world
 
 ROLES = ["anonymous", "process_owner", "editor", "other_editor", "appraiser", "viewer"]
 
@@ -55,22 +53,7 @@ def users(small):
 
 @pytest.fixture
 def world(small):
-    assessment, stp = small["assessment"], small["agency"]
-    leaf = leaves_of(assessment, stp)[0]
-    evidence = services.add_evidence(
-        user=small["users"]["editor"],
-        assessment=assessment,
-        agency=stp,
-        criterion=leaf.criterion,
-        upload=SimpleUploadedFile("bien-ban.pdf", PDF_BYTES),
-    )
-    return {
-        "assessment": assessment,
-        "agency": stp,
-        "leaf": leaf,
-        "evidence": evidence,
-        "other": small["other"],
-    }
+    return matrix_world(small)
 
 
 def _prepare(action, world, users):
@@ -88,23 +71,27 @@ def _perform(client, action, world):
     assessment, agency, leaf = world["assessment"], world["agency"], world["leaf"]
     cid = leaf.criterion.pk
     if action == "view":
-        return client.get(reverse("entry", args=[assessment.pk, agency.pk]))
+        return client.get(reverse("assessments:entry", args=[assessment.pk, agency.pk]))
     if action == "save_self_score":
         data = {f"v_{cid}": "0", f"s_{cid}": "0,5", f"e_{cid}": "Có báo cáo"}
-        return client.post(reverse("entry", args=[assessment.pk, agency.pk]), data)
+        return client.post(reverse("assessments:entry", args=[assessment.pk, agency.pk]), data)
     if action == "submit":
-        return client.post(reverse("submit", args=[assessment.pk, agency.pk]))
+        return client.post(reverse("assessments:submit", args=[assessment.pk, agency.pk]))
     if action == "return":
-        return client.post(reverse("return_part", args=[assessment.pk, agency.pk]), {"comment": "Bổ sung"})
+        return client.post(
+            reverse("assessments:return_part", args=[assessment.pk, agency.pk]), {"comment": "Bổ sung"}
+        )
     if action == "appraise":
-        return client.post(reverse("appraisal", args=[assessment.pk]), {f"v_{cid}": "0", f"a_{cid}": "0,25"})
+        return client.post(
+            reverse("assessments:appraisal", args=[assessment.pk]), {f"v_{cid}": "0", f"a_{cid}": "0,25"}
+        )
     if action == "lock":
-        return client.post(reverse("lock", args=[assessment.pk]), {"reason": "Hết đợt"})
+        return client.post(reverse("assessments:lock", args=[assessment.pk]), {"reason": "Hết đợt"})
     if action == "download_evidence":
-        return client.get(reverse("evidence_download", args=[world["evidence"].pk]))
+        return client.get(reverse("assessments:evidence_download", args=[world["evidence"].pk]))
     if action == "set_applicability":
         return client.post(
-            reverse("set_applicability", args=[assessment.pk, agency.pk, cid]),
+            reverse("assessments:set_applicability", args=[assessment.pk, agency.pk, cid]),
             {"applicable": "0", "reason": "Tỉnh không có đơn vị thuộc diện này"},
         )
     raise AssertionError(action)
@@ -179,7 +166,7 @@ def test_wrong_method_is_405(client, world, users, method, name):
         "evidence_download": [world["evidence"].pk],
         "set_applicability": [assessment.pk, agency.pk, world["leaf"].criterion.pk],
     }.get(name, [assessment.pk])
-    response = getattr(client, method)(reverse(name, args=args))
+    response = getattr(client, method)(reverse(f"assessments:{name}", args=args))
     assert response.status_code == 405
 
 
@@ -192,20 +179,24 @@ def test_editor_cannot_reach_other_agency_through_any_url(client, world, users):
     leaf = leaves_of(assessment, other)[0]
     cid = leaf.criterion.pk
     urls = [
-        ("get", reverse("entry", args=[assessment.pk, other.pk]), {}),
-        ("post", reverse("entry", args=[assessment.pk, other.pk]), {f"v_{cid}": "0", f"s_{cid}": "1"}),
-        ("post", reverse("submit", args=[assessment.pk, other.pk]), {}),
+        ("get", reverse("assessments:entry", args=[assessment.pk, other.pk]), {}),
         (
             "post",
-            reverse("set_applicability", args=[assessment.pk, other.pk, cid]),
+            reverse("assessments:entry", args=[assessment.pk, other.pk]),
+            {f"v_{cid}": "0", f"s_{cid}": "1"},
+        ),
+        ("post", reverse("assessments:submit", args=[assessment.pk, other.pk]), {}),
+        (
+            "post",
+            reverse("assessments:set_applicability", args=[assessment.pk, other.pk, cid]),
             {"applicable": "0", "reason": "Thử"},
         ),
-        ("get", reverse("criterion_history", args=[assessment.pk, cid]), {}),
-        ("get", reverse("progress", args=[assessment.pk]), {}),
-        ("get", reverse("appraisal", args=[assessment.pk]), {}),
+        ("get", reverse("assessments:criterion_history", args=[assessment.pk, cid]), {}),
+        ("get", reverse("assessments:progress", args=[assessment.pk]), {}),
+        ("get", reverse("assessments:appraisal", args=[assessment.pk]), {}),
         (
             "post",
-            reverse("evidence_upload", args=[assessment.pk, other.pk, cid]),
+            reverse("assessments:evidence_upload", args=[assessment.pk, other.pk, cid]),
             {"file": SimpleUploadedFile("a.pdf", PDF_BYTES)},
         ),
     ]
@@ -221,7 +212,7 @@ def test_editor_cannot_write_appraised_scores(client, world, users):
     client.force_login(users["editor"])
     # An extra field on the entry form is ignored: only the self score is written.
     data = {f"v_{cid}": "0", f"s_{cid}": "0,5", f"a_{cid}": "0,5", "appraised_score": "0,5"}
-    client.post(reverse("entry", args=[assessment.pk, agency.pk]), data)
+    client.post(reverse("assessments:entry", args=[assessment.pk, agency.pk]), data)
     score = Score.objects.get(assessment=assessment, criterion_id=cid)
     assert score.self_score == Decimal("0.5")
     assert score.appraised_score is None
@@ -241,7 +232,7 @@ def test_editor_cannot_write_after_submission_or_lock(client, world, users):
     fill_all(assessment, agency, users["editor"], "0")
     services.submit_part(user=users["editor"], assessment=assessment, agency=agency)
     client.force_login(users["editor"])
-    url = reverse("entry", args=[assessment.pk, agency.pk])
+    url = reverse("assessments:entry", args=[assessment.pk, agency.pk])
     version = Score.objects.get(assessment=assessment, criterion_id=cid).version
     response = client.post(url, {f"v_{cid}": str(version), f"s_{cid}": "0,5"})
     assert response.status_code == 403
@@ -261,11 +252,11 @@ def test_editor_does_not_see_closed_assessments(client, world, users):
     published results)."""
     assessment, stp = world["assessment"], world["agency"]
     client.force_login(users["editor"])
-    entry_url = reverse("entry", args=[assessment.pk, stp.pk])
+    entry_url = reverse("assessments:entry", args=[assessment.pk, stp.pk])
     for phase in (Assessment.Phase.PUBLISHED, Assessment.Phase.PREPARATION):
         Assessment.objects.filter(pk=assessment.pk).update(phase=phase)
         assert client.get(entry_url).status_code == 404
-        html = client.get(reverse("home")).content.decode()
+        html = client.get(reverse("assessments:home")).content.decode()
         assert entry_url not in html
         assert f"/danh-gia/{assessment.pk}/" not in html
         if phase == Assessment.Phase.PREPARATION:
@@ -287,20 +278,20 @@ def test_pages_offer_only_allowed_actions(client, world, users, role):
     has_inputs, has_submit, progress_status, appraisal_inputs = PAGE_AFFORDANCES[role]
     assessment, agency, cid = world["assessment"], world["agency"], world["leaf"].criterion.pk
     client.force_login(users[role])
-    page = client.get(reverse("entry", args=[assessment.pk, agency.pk])).content.decode()
+    page = client.get(reverse("assessments:entry", args=[assessment.pk, agency.pk])).content.decode()
     assert (f'name="s_{cid}"' in page) is has_inputs
-    assert (reverse("submit", args=[assessment.pk, agency.pk]) in page) is has_submit
-    applicability_url = reverse("set_applicability", args=[assessment.pk, agency.pk, cid])
+    assert (reverse("assessments:submit", args=[assessment.pk, agency.pk]) in page) is has_submit
+    applicability_url = reverse("assessments:set_applicability", args=[assessment.pk, agency.pk, cid])
     assert (applicability_url in page) is (role == "process_owner")
     assert ("Đánh dấu không áp dụng" in page) is (role == "process_owner")
-    progress = client.get(reverse("progress", args=[assessment.pk]))
+    progress = client.get(reverse("assessments:progress", args=[assessment.pk]))
     assert progress.status_code == progress_status
     if progress_status == 200:
-        assert (reverse("lock", args=[assessment.pk]) in progress.content.decode()) is (
+        assert (reverse("assessments:lock", args=[assessment.pk]) in progress.content.decode()) is (
             role == "process_owner"
         )
     Assessment.objects.filter(pk=assessment.pk).update(phase=Assessment.Phase.APPRAISAL)
-    appraisal = client.get(reverse("appraisal", args=[assessment.pk]))
+    appraisal = client.get(reverse("assessments:appraisal", args=[assessment.pk]))
     if appraisal_inputs is None:
         assert appraisal.status_code == 404
     else:

@@ -88,11 +88,11 @@ def test_pages_do_not_issue_more_queries_for_a_bigger_tree(client, sample_assess
         ("appraiser", "appraisal", []),
     ]:
         client.force_login(users[role])
-        counts = [count(client, reverse(name, args=[a.pk, *extra])) for a in (small, big)]
+        counts = [count(client, reverse(f"assessments:{name}", args=[a.pk, *extra])) for a in (small, big)]
         measured[(role, name)] = counts
         assert counts[0] == counts[1], (role, name, counts)
     Assessment.objects.filter(pk__in=[small.pk, big.pk]).update(phase=Assessment.Phase.APPRAISAL)
     client.force_login(users["appraiser"])
-    counts = [count(client, reverse("appraisal", args=[a.pk])) for a in (small, big)]
+    counts = [count(client, reverse("assessments:appraisal", args=[a.pk])) for a in (small, big)]
     assert counts[0] == counts[1]
     print("queries per page (2023 tree, 3× tree):", measured)

@@ -61,11 +61,11 @@ def test_sent_7_3_1_days_before_once_and_only_to_agencies_that_have_not_submitte
 @pytest.mark.django_db
 def test_home_page_notice_in_vietnam_time(client, open_assessment, users, deadline):
     client.force_login(users["editor"])
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("assessments:home")).content.decode()
     assert "Việc cần làm" in html
     assert "Sở Tư pháp" in html and "17:00 ngày 31/03/2030" in html
     client.force_login(users["viewer"])
-    assert "Việc cần làm" not in client.get(reverse("home")).content.decode()
+    assert "Việc cần làm" not in client.get(reverse("assessments:home")).content.decode()
 
 
 @pytest.mark.django_db

@@ -52,7 +52,7 @@ def test_return_needs_a_comment_and_reopens(client, open_assessment, users, stp)
     fill_all(open_assessment, stp, users["editor"], "0")
     services.submit_part(user=users["editor"], assessment=open_assessment, agency=stp)
     client.force_login(users["process_owner"])
-    url = reverse("return_part", args=[open_assessment.pk, stp.pk])
+    url = reverse("assessments:return_part", args=[open_assessment.pk, stp.pk])
     client.post(url, {"comment": "  "})
     assert Submission.objects.get().status == Submission.Status.SUBMITTED
     client.post(url, {"comment": "Bổ sung tài liệu kiểm chứng TC 2.1"})
@@ -61,7 +61,7 @@ def test_return_needs_a_comment_and_reopens(client, open_assessment, users, stp)
     assert submission.return_comment == "Bổ sung tài liệu kiểm chứng TC 2.1"
     assert submission.history.first().history_change_reason == "Bổ sung tài liệu kiểm chứng TC 2.1"
     client.force_login(users["editor"])
-    html = client.get(reverse("entry", args=[open_assessment.pk, stp.pk])).content.decode()
+    html = client.get(reverse("assessments:entry", args=[open_assessment.pk, stp.pk])).content.decode()
     assert "Bổ sung tài liệu kiểm chứng TC 2.1" in html
     assert "Lưu bản nháp" in html
 
@@ -75,18 +75,18 @@ def test_passed_deadline_locks_entry_but_submits_nothing(client, open_assessment
     leaf = leaves_of(open_assessment, stp)[0]
     cid = leaf.criterion.pk
     client.force_login(users["editor"])
-    url = reverse("entry", args=[open_assessment.pk, stp.pk])
+    url = reverse("assessments:entry", args=[open_assessment.pk, stp.pk])
     page = client.get(url).content.decode()
     assert "Đã quá hạn" in page and f'name="s_{cid}"' not in page
     assert client.post(url, {f"v_{cid}": "1", f"s_{cid}": "0,5"}).status_code == 403
-    assert client.post(reverse("submit", args=[open_assessment.pk, stp.pk])).status_code == 403
+    assert client.post(reverse("assessments:submit", args=[open_assessment.pk, stp.pk])).status_code == 403
     with pytest.raises(services.DomainError, match="quá hạn"):
         services.submit_part(user=users["editor"], assessment=open_assessment, agency=stp)
     assert not Submission.objects.exists()  # nothing submitted on anyone's behalf
     assert Assessment.objects.get(pk=open_assessment.pk).phase == Assessment.Phase.SELF_ASSESSMENT
     progress_user = users["process_owner"]
     client.force_login(progress_user)
-    progress = client.get(reverse("progress", args=[open_assessment.pk])).content.decode()
+    progress = client.get(reverse("assessments:progress", args=[open_assessment.pk])).content.decode()
     assert 'class="overdue"' in progress and "Quá hạn" in progress
 
 
@@ -147,11 +147,11 @@ def test_criterion_extension_reopens_one_criterion(open_assessment, users, stp):
 def test_lock_and_unlock_with_a_written_reason(client, open_assessment, users):
     owner = users["process_owner"]
     client.force_login(owner)
-    client.post(reverse("lock", args=[open_assessment.pk]), {"reason": "Hoàn thành"})
+    client.post(reverse("assessments:lock", args=[open_assessment.pk]), {"reason": "Hoàn thành"})
     assert Assessment.objects.get(pk=open_assessment.pk).is_locked
-    client.post(reverse("unlock", args=[open_assessment.pk]), {"reason": ""})
+    client.post(reverse("assessments:unlock", args=[open_assessment.pk]), {"reason": ""})
     assert Assessment.objects.get(pk=open_assessment.pk).is_locked  # a reason is required
-    client.post(reverse("unlock", args=[open_assessment.pk]), {"reason": "Bộ yêu cầu bổ sung"})
+    client.post(reverse("assessments:unlock", args=[open_assessment.pk]), {"reason": "Bộ yêu cầu bổ sung"})
     assessment = Assessment.objects.get(pk=open_assessment.pk)
     assert not assessment.is_locked
     assert assessment.history.first().history_change_reason == "Bộ yêu cầu bổ sung"
@@ -167,7 +167,7 @@ def test_appraisal_explanation_and_recheck(client, open_assessment, users, stp):
     cid = leaf.criterion.pk
     services.set_phase(user=owner, assessment=open_assessment, phase=Assessment.Phase.APPRAISAL)
     client.force_login(appraiser)
-    url = reverse("appraisal", args=[open_assessment.pk])
+    url = reverse("assessments:appraisal", args=[open_assessment.pk])
     version = Score.objects.get(assessment=open_assessment, criterion_id=cid).version
     response = client.post(url, {f"v_{cid}": version, f"a_{cid}": "0,25", f"c_{cid}": "Thiếu báo cáo quý"})
     assert response.status_code == 302
@@ -182,7 +182,7 @@ def test_appraisal_explanation_and_recheck(client, open_assessment, users, stp):
         explanation_deadline=deadline,
     )
     client.force_login(editor)
-    entry_url = reverse("entry", args=[open_assessment.pk, stp.pk])
+    entry_url = reverse("assessments:entry", args=[open_assessment.pk, stp.pk])
     html = client.get(entry_url).content.decode()
     assert f'name="r_{cid}"' in html and "Thiếu báo cáo quý" in html
     assert f'name="s_{cid}"' not in html

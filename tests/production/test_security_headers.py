@@ -35,7 +35,7 @@ def test_pages_have_no_inline_script_or_event_handler(client, reference_data, dj
     user = django_user_model.objects.create_superuser("quantri", password="mat-khau-rat-dai-2024")
     pages = [reverse("login")]
     client.force_login(user)
-    pages += [reverse("home"), "/admin/"]
+    pages += [reverse("assessments:home"), "/admin/"]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url

@@ -62,7 +62,7 @@ def test_html_in_a_comment_is_escaped_on_the_appraisal_page(client, sample_asses
     score.appraisal_comment = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     score.save()
     client.force_login(django_user_model.objects.create_superuser("quantri"))
-    response = client.get(reverse("appraisal", args=[sample_assessment.pk]))
+    response = client.get(reverse("assessments:appraisal", args=[sample_assessment.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "<script>alert" not in html

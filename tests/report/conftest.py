@@ -92,20 +92,22 @@ def rendered(django_db_setup, django_db_blocker):
     }
 
 
-def make_user(django_user_model, username, role, agency=None):
+def make_user(django_user_model, username, role, agency=None, province=None):
+    """An account of `province` (by default its agency's)."""
     user = django_user_model.objects.create_user(username=username, password="x-not-used-9!")
-    Profile.objects.create(user=user, role=role, agency=agency)
+    province = province or (agency.province if agency is not None else None)
+    Profile.objects.create(user=user, role=role, agency=agency, province=province)
     return user
 
 
 @pytest.fixture
-def owner(db, django_user_model):
-    return make_user(django_user_model, "alice", Role.PROCESS_OWNER)
+def owner(reference_data, django_user_model):
+    return make_user(django_user_model, "alice", Role.PROCESS_OWNER, province=reference_data)
 
 
 @pytest.fixture
-def viewer(db, django_user_model):
-    return make_user(django_user_model, "bob", Role.VIEWER)
+def viewer(reference_data, django_user_model):
+    return make_user(django_user_model, "bob", Role.VIEWER, province=reference_data)
 
 
 @pytest.fixture

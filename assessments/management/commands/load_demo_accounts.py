@@ -1,5 +1,7 @@
 """Demo accounts (one per role and one per responsible agency of the sample) and an open
-demo assessment (Bình Phước 2024, self-assessment, with the 2023 tree copied). Idempotent.
+demo assessment (Bình Phước 2024, self-assessment, with the 2023 tree copied); and a second
+province, Đồng Nai (75, separate until the 1 July 2025 merger), with its own agencies, open
+2024 assessment and accounts, so that the one-province rule can be tried by hand. Idempotent.
 
 Demo only: never run this on a production database."""
 
@@ -12,11 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import scoring
-from assessments.models import Agency, Assessment, Framework, Profile, Role, Subject, SubjectKind
+from assessments.models import Agency, Assessment, Criterion, Framework, Profile, Role, Subject, SubjectKind
 from assessments.services import copy_framework, open_assessment
 
 DEMO_PASSWORD = "parindex-demo"  # noqa: S105 - demo accounts only, documented in README
 SAMPLE_PROVINCE_CODE = "70"
+SECOND_PROVINCE_CODE = "75"
 SAMPLE_YEAR = 2023
 DEMO_YEAR = 2024
 
@@ -25,6 +28,9 @@ ROLE_ACCOUNTS = [
     ("thamdinh", "Thành viên", "Hội đồng thẩm định", Role.APPRAISER),
     ("lanhdao", "Lãnh đạo", "UBND tỉnh", Role.VIEWER),
 ]
+# The second province's accounts: the same roles, suffixed "2", and one department editor.
+SECOND_SUFFIX = "2"
+SECOND_EDITOR_AGENCY = "STP"
 
 
 def slug(text: str) -> str:
@@ -33,8 +39,40 @@ def slug(text: str) -> str:
     return "".join(ch for ch in ascii_text.lower() if ch.isalnum())
 
 
-def editor_username(agency: Agency) -> str:
-    return f"cb-{slug(agency.short_name or agency.name)}"
+def editor_username(agency: Agency, suffix: str = "") -> str:
+    return f"cb-{slug(agency.short_name or agency.name)}{suffix}"
+
+
+def province_in_year(code: str, year: int) -> Subject | None:
+    return (
+        Subject.objects.filter(kind=SubjectKind.PROVINCE, code=code)
+        .valid_in_year(year)
+        .order_by("valid_from")
+        .first()
+    )
+
+
+def mirror_agencies(source: Subject, target: Subject, framework: Framework, year: int) -> dict[str, Agency]:
+    """The target province gets agencies of the same names as the source's (valid in the year)
+    answering for the same criteria of the framework. By short name."""
+    copies = {}
+    for agency in Agency.objects.filter(province=source).valid_in_year(year):
+        copy, _ = Agency.objects.update_or_create(
+            province=target,
+            name=agency.name,
+            valid_from=agency.valid_from,
+            defaults={
+                "short_name": agency.short_name,
+                "is_process_owner": agency.is_process_owner,
+                "valid_until": agency.valid_until,
+            },
+        )
+        copies[agency.pk] = copy
+    for criterion in Criterion.objects.filter(framework=framework).prefetch_related("agencies"):
+        counterparts = [copies[a.pk] for a in criterion.agencies.all() if a.pk in copies]
+        if counterparts:
+            criterion.agencies.add(*counterparts)
+    return {copy.short_name: copy for copy in copies.values()}
 
 
 class Command(BaseCommand):
@@ -44,7 +82,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         User = get_user_model()
 
-        def account(username, first, last, role=None, agency=None, **flags):
+        def account(username, first, last, role=None, agency=None, province=None, **flags):
             user, _ = User.objects.get_or_create(username=username)
             user.first_name, user.last_name = first, last
             user.email = f"{username}@parindex.local"
@@ -53,17 +91,15 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
             if role is not None:
-                Profile.objects.update_or_create(user=user, defaults={"role": role, "agency": agency})
+                Profile.objects.update_or_create(
+                    user=user, defaults={"role": role, "agency": agency, "province": province}
+                )
             return user
 
         account("admin", "Quản trị", "hệ thống", is_staff=True, is_superuser=True)
         self.stdout.write(self.style.SUCCESS(f"Tài khoản quản trị: admin / {DEMO_PASSWORD}"))
 
-        province = (
-            Subject.objects.filter(kind=SubjectKind.PROVINCE, code=SAMPLE_PROVINCE_CODE)
-            .order_by("-valid_until")
-            .first()
-        )
+        province = province_in_year(SAMPLE_PROVINCE_CODE, SAMPLE_YEAR)
         framework = Framework.objects.filter(
             year=SAMPLE_YEAR, subject_kind=SubjectKind.PROVINCE, owner__isnull=True
         ).first()
@@ -74,26 +110,54 @@ class Command(BaseCommand):
             return
         sample = Assessment.objects.filter(subject=province, framework=framework).first()
         owner = Agency.objects.filter(province=province, is_process_owner=True).first()
+        self.stdout.write(f"{province.title}:")
         for username, first, last, role in ROLE_ACCOUNTS:
             agency = owner if role == Role.PROCESS_OWNER else None
-            account(username, first, last, role, agency)
+            account(username, first, last, role, agency, province)
             self.stdout.write(f"  {username} / {DEMO_PASSWORD} – {Role(role).label}")
 
         result = scoring.compute(sample) if sample else scoring.compute_framework(framework)
         responsible = {a.pk for leaf in result.leaves() for a in leaf.responsible}
         for agency in Agency.objects.filter(pk__in=responsible).order_by("name"):
             username = editor_username(agency)
-            account(username, "Cán bộ", agency.name, Role.DEPARTMENT_EDITOR, agency)
+            account(username, "Cán bộ", agency.name, Role.DEPARTMENT_EDITOR, agency, province)
             self.stdout.write(f"  {username} / {DEMO_PASSWORD} – cán bộ {agency.name}")
 
         demo_framework = copy_framework(framework, DEMO_YEAR)
+        self.open_demo_assessment(province, demo_framework)
+
+        second = province_in_year(SECOND_PROVINCE_CODE, DEMO_YEAR)
+        if second is None:
+            return
+        agencies = mirror_agencies(province, second, demo_framework, DEMO_YEAR)
+        self.stdout.write(f"{second.title} (tỉnh thứ hai, không thấy dữ liệu của {province.title}):")
+        for username, first, last, role in ROLE_ACCOUNTS:
+            agency = agencies.get("SNV") if role == Role.PROCESS_OWNER else None
+            username = f"{username}{SECOND_SUFFIX}"
+            account(username, first, f"{last} {second.name}", role, agency, second)
+            self.stdout.write(f"  {username} / {DEMO_PASSWORD} – {Role(role).label}")
+        editor_agency = agencies.get(SECOND_EDITOR_AGENCY)
+        if editor_agency is not None:
+            username = editor_username(editor_agency, SECOND_SUFFIX)
+            account(
+                username,
+                "Cán bộ",
+                f"{editor_agency.name} {second.name}",
+                Role.DEPARTMENT_EDITOR,
+                editor_agency,
+                second,
+            )
+            self.stdout.write(f"  {username} / {DEMO_PASSWORD} – cán bộ {editor_agency.name}")
+        self.open_demo_assessment(second, demo_framework)
+
+    def open_demo_assessment(self, province: Subject, framework: Framework) -> Assessment:
         local_now = timezone.localtime()
         deadline = timezone.make_aware(
             datetime.datetime.combine(local_now.date() + datetime.timedelta(days=10), datetime.time(17, 0))
         )
         assessment = open_assessment(
             province,
-            demo_framework,
+            framework,
             phase=Assessment.Phase.SELF_ASSESSMENT,
             self_assessment_deadline=deadline,
         )
@@ -105,3 +169,4 @@ class Command(BaseCommand):
                 else f"Đợt đánh giá mở để thử: {assessment}"
             )
         )
+        return assessment
