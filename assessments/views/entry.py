@@ -56,9 +56,7 @@ def entry(request, pk, agency_pk):
         row["evidence"] = evidence.get(cid, [])
         if cid in writable:
             row["editable"] = True
-            for prefix in form.names:
-                row[prefix] = form[f"{prefix}_{cid}"]
-            row["v"] = form[f"v_{cid}"]
+            row["inputs"] = form.row_inputs(cid)
         row["lost_points"] = scoring.lost_points(row["node"])
     context = {
         "assessment": assessment,
@@ -87,7 +85,8 @@ def _warn_not_applicable(request, own_leaves) -> None:
     codes = [
         node.code
         for cid, node in own_leaves.items()
-        if not node.applicable and (request.POST.get(f"s_{cid}") or request.POST.get(f"r_{cid}"))
+        if not node.applicable
+        and (request.POST.get(f"self_score_{cid}") or request.POST.get(f"response_{cid}"))
     ]
     if codes:
         messages.warning(

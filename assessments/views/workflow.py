@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from .. import permissions, scoring, services
 from ..decimals import format_score
-from ..forms import ApplicabilityForm, AppraisalForm, ExtendForm, PhaseForm, ReasonForm, ReturnForm
+from ..forms import ApplicabilityForm, AppraisalForm, ExtendForm, PhaseForm, ReturnForm
 from ..models import Agency, Assessment, Criterion, Stage, WorkflowEvent
 from ..services import ConflictError, DomainError
 from ..services.deadlines import format_deadline
@@ -60,7 +60,6 @@ def progress(request, pk):
             }
         ),
         "extend_form": ExtendForm(agencies=[r.agency for r in rows], initial={"stage": stage}),
-        "reason_form": ReasonForm(),
         "result": result,
     }
     return render(request, "assessments/progress.html", context)
@@ -237,7 +236,7 @@ def appraisal(request, pk):
         cid = row["node"].criterion.pk
         if cid in editable:
             row["editable"] = True
-            row["a"], row["c"], row["v"] = form[f"a_{cid}"], form[f"c_{cid}"], form[f"v_{cid}"]
+            row["inputs"] = form.row_inputs(cid)
     context = {
         "assessment": assessment,
         "rows": rows,
