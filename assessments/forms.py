@@ -105,15 +105,21 @@ class RowsForm(forms.Form):
         )
 
     def rows(self) -> dict[int, RowInput]:
+        """The posted rows, each with only the values whose field was posted: a stored value
+        changes only through its own field (a row's version alone, or a score without its
+        explanation, leaves the rest as it is)."""
         result = {}
         for cid in self.nodes:
             if f"version_{cid}" not in self.data:
                 continue  # a row the form did not post is left as it is
-            values = {name: self.cleaned_data.get(f"{prefix}_{cid}") for prefix, name in self.names.items()}
-            for name in values:
-                if values[name] is None and not name.endswith("_score"):
-                    values[name] = ""
-            result[cid] = RowInput(version=self.cleaned_data.get(f"version_{cid}") or 0, values=values)
+            values = {}
+            for key, name in self.names.items():
+                if f"{key}_{cid}" not in self.data:
+                    continue
+                value = self.cleaned_data.get(f"{key}_{cid}")
+                values[name] = "" if value is None and not name.endswith("_score") else value
+            if values:
+                result[cid] = RowInput(version=self.cleaned_data.get(f"version_{cid}") or 0, values=values)
         return result
 
     def row_inputs(self, cid) -> dict:

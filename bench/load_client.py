@@ -277,7 +277,7 @@ class SimulatedUser(threading.Thread):
         explanation = f"Tải thử {self.user['username']} lần {self.saves}: đã ban hành kế hoạch"
         fields[f"self_score_{criterion}"] = typed
         fields[f"explanation_{criterion}"] = explanation
-        fields["save"] = "1"
+        fields["action"] = "save"
         got = self.call("entry POST (save)", "POST", entry, fields, expect=(302, 200))
         if not got:
             return

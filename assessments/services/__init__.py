@@ -11,7 +11,7 @@ from .deadlines import (
     part_state,
     stage_of,
 )
-from .entry import return_part, save_part, stage_leaves, submit_part, writable_leaves
+from .entry import agency_state, return_part, save_part, stage_leaves, submit_part, writable_leaves
 from .errors import ConflictError, DomainError
 from .evidence import add_evidence, delete_evidence, detect_type
 from .history import HistoryEntry, criterion_history
@@ -42,6 +42,7 @@ __all__ = [
     "add_evidence",
     "agencies_of",
     "agency_progress",
+    "agency_state",
     "answering_assessments",
     "assessment_years",
     "copy_framework",

@@ -15,7 +15,7 @@ from ..models import (
     SubmittedAnswer,
     WorkflowEvent,
 )
-from .deadlines import format_deadline, part_state
+from .deadlines import PartState, format_deadline, part_state
 from .errors import DomainError
 from .rows import RowInput, apply_rows, check_score
 
@@ -27,6 +27,13 @@ STAGE_FIELDS = {
 
 def _locked_assessment(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().select_related("subject", "framework").get(pk=assessment.pk)
+
+
+def agency_state(assessment, agency_id: int, result, **kwargs) -> PartState:
+    """The part's state, knowing which criteria the agency answers for (so that an extension
+    of one criterion opens it for that agency only)."""
+    own = {leaf.criterion.pk for leaf in scoring.responsible_leaves(result, agency_id)}
+    return part_state(assessment, agency_id, criterion_ids=own, **kwargs)
 
 
 def stage_leaves(result, state, agency_id: int) -> dict[int, scoring.Node]:
@@ -61,10 +68,10 @@ def save_part(
     only while the part is open. Returns the scores written."""
     with transaction.atomic():
         assessment = _locked_assessment(assessment)
-        state = part_state(assessment, agency.pk, now=now, for_update=True)
+        result = scoring.compute(assessment)
+        state = agency_state(assessment, agency.pk, result, now=now, for_update=True)
         if state.closed_reason:
             raise DomainError(state.closed_reason)
-        result = scoring.compute(assessment)
         asked = stage_leaves(result, state, agency.pk)
         leaves = {cid: node for cid, node in asked.items() if node.applicable}
         allowed = set(STAGE_FIELDS[state.stage])
@@ -82,20 +89,26 @@ def save_part(
         return apply_rows(user=user, assessment=assessment, rows=rows, source=source)
 
 
-def submit_part(*, user, assessment, agency, now=None) -> Submission:
-    """Send the agency's part. Its answers are copied as they stand (with the criterion's
-    code, name and max) and the part becomes read-only until it is returned."""
+def submit_part(
+    *, user, assessment, agency, rows: dict[int, RowInput] | None = None, source=ChangeSource.FORM, now=None
+) -> Submission:
+    """Send the agency's part. What is on the page (`rows`) is saved first, in the same
+    transaction: if the save or the submit is refused, nothing is written. The answers are
+    then copied as they stand (with the criterion's code, name and max) and the part becomes
+    read-only until it is returned."""
     now = now or timezone.now()
     with transaction.atomic():
         assessment = _locked_assessment(assessment)
-        state = part_state(assessment, agency.pk, now=now, for_update=True)
+        if rows:
+            save_part(user=user, assessment=assessment, agency=agency, rows=rows, source=source, now=now)
+        result = scoring.compute(assessment)
+        state = agency_state(assessment, agency.pk, result, now=now, for_update=True)
         if state.closed_reason:
             raise DomainError(state.closed_reason)
         if not state.can_submit:
             raise DomainError(
                 f"Đã quá hạn ({format_deadline(state.deadline)}): cần Sở Nội vụ gia hạn trước khi gửi."
             )
-        result = scoring.compute(assessment)
         # Frozen as they stand, the criteria marked "không áp dụng" included (applicable=False).
         leaves = stage_leaves(result, state, agency.pk)
         if not leaves:

@@ -17,38 +17,50 @@ from .common import protected, tree_rows
 
 @protected("GET", "POST")
 def entry(request, pk, agency_pk):
+    """One form, two buttons: "Lưu bản nháp" (action=save) and "Gửi" (action=submit), which
+    saves what is on the page and submits it in one transaction."""
+    return _entry(request, pk, agency_pk, request.POST.get("action") or "save")
+
+
+@protected("POST")
+def submit(request, pk, agency_pk):
+    """The "Gửi" of a page without the combined form (or a direct request): the same as the
+    entry form's submit button, so whatever rows are posted are saved first."""
+    return _entry(request, pk, agency_pk, "submit")
+
+
+def _entry(request, pk, agency_pk, action):
     assessment, agency, role_can_write = permissions.scope_agency_part(request.user, pk, agency_pk)
-    state = services.part_state(assessment, agency.pk)
     result = scoring.compute(assessment)
     own_leaves = {n.criterion.pk: n for n in scoring.responsible_leaves(result, agency.pk)}
+    state = services.agency_state(assessment, agency.pk, result)
     writable = services.writable_leaves(result, state, agency.pk) if role_can_write else {}
     writable = {cid: n for cid, n in writable.items() if state.can_write_criterion(cid)}
     can_write = bool(writable) and not state.closed_reason
-    form = EntryForm(list(writable.values()), state.stage or Stage.SELF_ASSESSMENT)
+    stage = state.stage or Stage.SELF_ASSESSMENT
+    form = EntryForm(list(writable.values()), stage)
     if request.method == "POST":
         permissions.require_write(role_can_write)
-        if not can_write:
+        if action == "submit":
+            if not state.can_submit:
+                raise PermissionDenied(state.reason or "Phần việc này hiện không gửi được.")
+        elif not can_write:
             raise PermissionDenied(state.reason or "Phần việc này hiện không sửa được.")
         _warn_not_applicable(request, own_leaves)
-        form = EntryForm(list(writable.values()), state.stage, request.POST)
+        form = EntryForm(list(writable.values()), stage, request.POST)
         if form.is_valid():
             try:
-                saved = services.save_part(
-                    user=request.user, assessment=assessment, agency=agency, rows=form.rows()
-                )
+                done = _save_or_submit(request, action, assessment, agency, form.rows())
             except ConflictError as exc:
                 form.add_conflicts(exc.conflicts)
                 messages.error(request, exc.message)
             except DomainError as exc:
-                messages.error(request, exc.message)
+                messages.error(request, _not_done(action) + exc.message)
             else:
-                if saved:
-                    messages.success(request, f"Đã lưu {len(saved)} tiêu chí (bản nháp, chưa gửi).")
-                else:
-                    messages.info(request, "Không có thay đổi nào để lưu.")
+                messages.success(request, done)
                 return redirect("entry", pk=assessment.pk, agency_pk=agency.pk)
         else:
-            messages.error(request, "Chưa lưu: có ô nhập chưa đúng, xem thông báo bên cạnh từng ô.")
+            messages.error(request, _not_done(action) + "có ô nhập chưa đúng, xem thông báo bên cạnh từng ô.")
     evidence = _evidence_by_criterion(assessment, own_leaves)
     rows = tree_rows(result, own_leaves)
     for row in rows:
@@ -104,17 +116,16 @@ def _evidence_by_criterion(assessment, leaves) -> dict[int, list[Evidence]]:
     return grouped
 
 
-@protected("POST")
-def submit(request, pk, agency_pk):
-    assessment, agency, role_can_write = permissions.scope_agency_part(request.user, pk, agency_pk)
-    permissions.require_write(role_can_write)
-    state = services.part_state(assessment, agency.pk)
-    if not state.can_submit:
-        raise PermissionDenied(state.reason or "Phần việc này hiện không gửi được.")
-    try:
-        services.submit_part(user=request.user, assessment=assessment, agency=agency)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Đã gửi. Phần việc chỉ sửa được khi Sở Nội vụ trả lại.")
-    return redirect("entry", pk=assessment.pk, agency_pk=agency.pk)
+def _not_done(action) -> str:
+    return "Chưa gửi, chưa lưu gì: " if action == "submit" else "Chưa lưu: "
+
+
+def _save_or_submit(request, action, assessment, agency, rows) -> str:
+    """Run the service; the success message. A refusal raises and writes nothing."""
+    if action == "submit":
+        services.submit_part(user=request.user, assessment=assessment, agency=agency, rows=rows)
+        return "Đã lưu và gửi. Phần việc chỉ sửa được khi Sở Nội vụ trả lại."
+    saved = services.save_part(user=request.user, assessment=assessment, agency=agency, rows=rows)
+    if saved:
+        return f"Đã lưu {len(saved)} tiêu chí (bản nháp, chưa gửi)."
+    return "Không có thay đổi nào để lưu."

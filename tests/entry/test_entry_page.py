@@ -86,3 +86,20 @@ def test_refuses_bad_input_beside_the_field_keeping_what_was_typed(page, typed, 
     assert 'value="0,25"' in html
     assert "Giải trình B giữ nguyên" in html
     assert not Score.objects.filter(assessment=page["assessment"]).exists()  # nothing saved
+
+
+@pytest.mark.django_db
+def test_a_stored_value_changes_only_through_a_posted_field(page):
+    """A crafted POST with a row's version and no score or explanation leaves the row as it
+    is; a score posted without its explanation keeps the stored explanation."""
+    leaf = page["leaves"][0]
+    cid = leaf.criterion.pk
+    client, url = page["client"], page["url"]
+    client.post(url, {f"version_{cid}": "0", f"self_score_{cid}": "0,5", f"explanation_{cid}": "Có kế hoạch"})
+    score = Score.objects.get(assessment=page["assessment"], criterion_id=cid)
+    assert client.post(url, {f"version_{cid}": str(score.version)}).status_code == 302
+    client.post(url, {f"version_{cid}": str(score.version), f"self_score_{cid}": "0,25"})
+    score.refresh_from_db()
+    assert score.self_score == Decimal("0.25")
+    assert score.explanation == "Có kế hoạch"
+    assert score.version == 2
