@@ -59,9 +59,10 @@ def conflict_message(score, names: dict[str, str]) -> str:
     )
 
 
-def score_widget(node, counted) -> forms.TextInput:
+def score_widget(node, counted, when_empty=None) -> forms.TextInput:
     """A score box that the live preview (static/js/entry.js) adds into its field's
-    sub-total: `data-counted` is what the server counted for this leaf."""
+    sub-total: `data-counted` is what the server counted for this leaf, `data-empty` what an
+    empty box counts as (a re-check box left empty keeps the appraised score)."""
     return forms.TextInput(
         attrs={
             "inputmode": "decimal",
@@ -69,6 +70,7 @@ def score_widget(node, counted) -> forms.TextInput:
             "class": "score-input",
             "data-field": node.code.split(".")[0],
             "data-counted": to_plain(counted) or "0",
+            "data-empty": to_plain(when_empty) or "0",
             "data-max": to_plain(node.max),
             "size": 8,
         }
@@ -186,7 +188,12 @@ class AppraisalForm(RowsForm):
             maximum=node.max,
             label=f"Điểm {node.code}",
             initial=format_score(value),
-            widget=score_widget(node, node.appraised if node.applicable else None),
+            widget=score_widget(
+                node,
+                node.appraised if node.applicable else None,
+                # Phúc tra: an empty box means "keep the appraised score", as scoring counts it.
+                score.appraised_score if score and self.phase == Assessment.Phase.RECHECK else None,
+            ),
         )
         self.fields[f"comment_{cid}"] = self.text_field(
             getattr(score, comment_name) if score else "", "Ý kiến"
