@@ -263,9 +263,18 @@ class ExtendForm(forms.Form):
 
 
 class PhaseForm(forms.Form):
+    DEADLINES = ("self_assessment_deadline", "explanation_deadline")
+
     phase = forms.ChoiceField(label="Giai đoạn", choices=Assessment.Phase.choices)
     self_assessment_deadline = LocalDateTimeField(label="Hạn tự đánh giá", required=False)
     explanation_deadline = LocalDateTimeField(label="Hạn giải trình", required=False)
+    reason = forms.CharField(
+        label="Lý do (bắt buộc khi chuyển ngược về giai đoạn trước)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Lý do dài quá 2000 ký tự."},
+    )
 
 
 class EvidenceForm(forms.Form):

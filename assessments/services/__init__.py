@@ -23,6 +23,7 @@ from .setup import copy_framework, open_assessment
 from .workflow import (
     agencies_of,
     extend_deadline,
+    is_backwards,
     lock,
     save_appraisal,
     set_applicable,
@@ -55,6 +56,7 @@ __all__ = [
     "editor_home",
     "extend_deadline",
     "format_deadline",
+    "is_backwards",
     "is_passed",
     "lock",
     "open_assessment",

@@ -96,7 +96,7 @@ def test_refused_when_unchanged_locked_a_parent_or_another_frameworks_criterion(
     )
     with pytest.raises(services.DomainError, match="không thuộc bộ tiêu chí"):
         _mark(world, criterion=foreign)
-    services.lock(user=world["owner_user"], assessment=world["assessment"])
+    services.lock(user=world["owner_user"], assessment=world["assessment"], reason="Hết đợt")
     with pytest.raises(services.DomainError, match="đã khóa"):
         _mark(world, applicable=True)
     assert Score.objects.get(criterion=world["leaf"]).applicable is False

@@ -258,7 +258,7 @@ def test_editor_cannot_write_after_submission_or_lock(client, world, users):
     assert response.status_code == 403
     assert "Đã gửi" in response.content.decode()
     services.return_part(user=users["process_owner"], assessment=assessment, agency=agency, comment="Sửa lại")
-    services.lock(user=users["process_owner"], assessment=assessment)
+    services.lock(user=users["process_owner"], assessment=assessment, reason="Hết đợt")
     response = client.post(url, {f"version_{cid}": str(version), f"self_score_{cid}": "0,5"})
     assert response.status_code == 403
     assert "khóa" in response.content.decode()
