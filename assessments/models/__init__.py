@@ -1,7 +1,15 @@
 from .accounts import Profile, Role
-from .assessment import Assessment, ChangeSource, PublishedResult, Score
+from .assessment import Assessment, ChangeSource, CriterionRemark, PublishedResult, Score
 from .evidence import Evidence
-from .framework import Criterion, Framework, GradeBand, ScoringMethod, criterion_label, sort_key_for
+from .framework import (
+    Criterion,
+    CriterionAgency,
+    Framework,
+    GradeBand,
+    ScoringMethod,
+    criterion_label,
+    sort_key_for,
+)
 from .reference import Agency, Subject, SubjectKind
 from .workflow import DeadlineExtension, ReminderLog, Stage, Submission, SubmittedAnswer, WorkflowEvent
 
@@ -10,6 +18,8 @@ __all__ = [
     "Assessment",
     "ChangeSource",
     "Criterion",
+    "CriterionAgency",
+    "CriterionRemark",
     "DeadlineExtension",
     "Evidence",
     "Framework",

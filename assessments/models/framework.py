@@ -126,6 +126,7 @@ class Criterion(models.Model):
         verbose_name="cơ quan tham mưu",
         blank=True,
         related_name="criteria",
+        through="CriterionAgency",
     )
 
     class Meta:
@@ -157,6 +158,41 @@ class Criterion(models.Model):
     @property
     def is_survey(self) -> bool:
         return self.method != ScoringMethod.SELF_ASSESSED
+
+
+class CriterionAgency(models.Model):
+    """An agency that answers for a criterion. Where several do, one leads (cơ quan chủ trì):
+    it scores the criterion; the others (cơ quan phối hợp) see it, add evidence and a remark,
+    and cannot change the score. Leads are per province (a national framework's criteria
+    name the agencies of every province); where a province's links name no lead, the first
+    linked leads (assessments.scoring)."""
+
+    criterion = models.ForeignKey(
+        Criterion, verbose_name="tiêu chí", on_delete=models.CASCADE, related_name="agency_links"
+    )
+    agency = models.ForeignKey(
+        "assessments.Agency",
+        verbose_name="cơ quan",
+        on_delete=models.CASCADE,
+        related_name="criterion_links",
+    )
+    is_lead = models.BooleanField(
+        "chủ trì",
+        default=False,
+        help_text="Cơ quan chủ trì chấm điểm tiêu chí; các cơ quan khác phối hợp (xem, bổ sung tài "
+        "liệu và ý kiến, không sửa điểm).",
+    )
+
+    class Meta:
+        db_table = "assessments_criterion_agencies"
+        verbose_name = "cơ quan tham mưu tiêu chí"
+        verbose_name_plural = "cơ quan tham mưu tiêu chí"
+        ordering = ["id"]
+        unique_together = [("criterion", "agency")]
+
+    def __str__(self) -> str:
+        role = "chủ trì" if self.is_lead else "phối hợp"
+        return f"{self.criterion.code}: {self.agency} ({role})"
 
 
 def criterion_label(code: str) -> str:

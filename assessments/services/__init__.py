@@ -1,6 +1,14 @@
 """Every write of the self-assessment workflow is a service function here: atomic, raising
 DomainError with a Vietnamese message, leaving a history entry."""
 
+from .contributions import (
+    check_can_contribute,
+    contributed_leaves,
+    contribution_refusals,
+    frozen_answers,
+    remarks_by_criterion,
+    save_remark,
+)
 from .deadlines import (
     Deadlines,
     PartState,
@@ -46,6 +54,9 @@ __all__ = [
     "agency_state",
     "answering_assessments",
     "assessment_years",
+    "check_can_contribute",
+    "contributed_leaves",
+    "contribution_refusals",
     "copy_framework",
     "criterion_history",
     "deadlines_for",
@@ -56,6 +67,7 @@ __all__ = [
     "editor_home",
     "extend_deadline",
     "format_deadline",
+    "frozen_answers",
     "is_backwards",
     "is_passed",
     "lock",
@@ -64,9 +76,11 @@ __all__ = [
     "open_parts_many",
     "part_state",
     "province_assessments",
+    "remarks_by_criterion",
     "return_part",
     "save_appraisal",
     "save_part",
+    "save_remark",
     "send_reminders",
     "set_applicable",
     "set_phase",

@@ -15,6 +15,7 @@ from ..models import (
     SubmittedAnswer,
     WorkflowEvent,
 )
+from .contributions import refuse_frozen
 from .deadlines import PartState, format_deadline, part_state
 from .errors import DomainError
 from .rows import RowInput, apply_rows, check_score
@@ -30,16 +31,17 @@ def _locked_assessment(assessment: Assessment) -> Assessment:
 
 
 def agency_state(assessment, agency_id: int, result, **kwargs) -> PartState:
-    """The part's state, knowing which criteria the agency answers for (so that an extension
-    of one criterion opens it for that agency only)."""
-    own = {leaf.criterion.pk for leaf in scoring.responsible_leaves(result, agency_id)}
+    """The part's state, knowing which criteria the agency leads (so that an extension of
+    one criterion opens it for its lead agency only)."""
+    own = {leaf.criterion.pk for leaf in scoring.lead_leaves(result, agency_id)}
     return part_state(assessment, agency_id, criterion_ids=own, **kwargs)
 
 
 def stage_leaves(result, state, agency_id: int) -> dict[int, scoring.Node]:
-    """The agency's leaves that the current stage asks about, applicable or not."""
+    """The leaves the agency leads (cơ quan chủ trì) that the current stage asks about,
+    applicable or not: its part, which it scores and submits."""
     leaves = {}
-    for node in scoring.responsible_leaves(result, agency_id):
+    for node in scoring.lead_leaves(result, agency_id):
         self_stage = state.stage == Stage.SELF_ASSESSMENT and not node.is_survey
         explanation_stage = state.stage == Stage.EXPLANATION and scoring.lost_points(node)
         if self_stage or explanation_stage:
@@ -53,10 +55,15 @@ def writable_leaves(result, state, agency_id: int) -> dict[int, scoring.Node]:
     return {cid: node for cid, node in stage_leaves(result, state, agency_id).items() if node.applicable}
 
 
-def _not_writable(node: scoring.Node | None) -> DomainError:
+def _not_writable(node: scoring.Node | None, agency_id: int) -> DomainError:
     if node is not None and not node.applicable:
         return DomainError(
             f"{node.code}: tiêu chí không áp dụng (Sở Nội vụ đã đánh dấu), không nhập điểm được."
+        )
+    if node is not None and not node.is_led_by(agency_id) and node.lead is not None:
+        return DomainError(
+            f"{node.code}: {node.lead.name} là cơ quan chủ trì chấm điểm; cơ quan phối hợp chỉ bổ sung "
+            "tài liệu và ý kiến, không sửa điểm."
         )
     return DomainError("Tiêu chí này không thuộc phần việc của cơ quan trong bước hiện tại.")
 
@@ -78,7 +85,8 @@ def save_part(
         for criterion_id, row in rows.items():
             node = leaves.get(criterion_id)
             if node is None:
-                raise _not_writable(asked.get(criterion_id))
+                every = {leaf.criterion.pk: leaf for leaf in result.leaves()}
+                raise _not_writable(asked.get(criterion_id) or every.get(criterion_id), agency.pk)
             extra = set(row.values) - allowed
             if extra:
                 raise DomainError(f"{node.code}: không được sửa {', '.join(sorted(extra))} ở bước này.")
@@ -86,6 +94,7 @@ def save_part(
                 deadline = state.deadlines.for_criterion(agency.pk, criterion_id)
                 raise DomainError(f"{node.code}: đã quá hạn ({format_deadline(deadline)}).")
             check_score(row.values.get("self_score"), node.max, "điểm tự đánh giá", node.code)
+        refuse_frozen(assessment, state.stage, {cid: leaves[cid] for cid in rows})
         return apply_rows(user=user, assessment=assessment, rows=rows, source=source)
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from .. import permissions, scoring, services
 from ..forms import EntryForm, EvidenceForm
-from ..models import Evidence, Stage
+from ..models import Criterion, Evidence, Stage
 from ..services import ConflictError, DomainError
 from ..services.deadlines import format_deadline
 from .common import protected, tree_rows
@@ -62,13 +63,21 @@ def _entry(request, pk, agency_pk, action):
         else:
             messages.error(request, _not_done(action) + "có ô nhập chưa đúng, xem thông báo bên cạnh từng ô.")
     evidence = _evidence_by_criterion(assessment, own_leaves)
+    contributed = services.contributed_leaves(result, agency.pk)
+    refusals = services.contribution_refusals(assessment, contributed) if role_can_write else {}
+    remarks = services.remarks_by_criterion(assessment, own_leaves)
     rows = tree_rows(result, own_leaves)
     for row in rows:
         cid = row["node"].criterion.pk
         row["evidence"] = evidence.get(cid, [])
+        row["remarks"] = remarks.get(cid, [])
         if cid in writable:
             row["editable"] = True
             row["inputs"] = form.row_inputs(cid)
+        if cid in contributed:
+            row["contributing"] = True
+            row["can_contribute"] = refusals.get(cid) == ""
+            row["own_remark"] = next((r.text for r in row["remarks"] if r.agency_id == agency.pk), "")
         row["lost_points"] = scoring.lost_points(row["node"])
     context = {
         "assessment": assessment,
@@ -129,3 +138,27 @@ def _save_or_submit(request, action, assessment, agency, rows) -> str:
     if saved:
         return f"Đã lưu {len(saved)} tiêu chí (bản nháp, chưa gửi)."
     return "Không có thay đổi nào để lưu."
+
+
+@protected("POST")
+def contributor_remark(request, pk, agency_pk, criterion_pk):
+    """A contributing agency's (cơ quan phối hợp) remark on a criterion another agency leads."""
+    assessment, agency, role_can_write = permissions.scope_agency_part(request.user, pk, agency_pk)
+    permissions.require_write(role_can_write)
+    criterion = get_object_or_404(Criterion, pk=criterion_pk, framework_id=assessment.framework_id)
+    try:
+        saved = services.save_remark(
+            user=request.user,
+            assessment=assessment,
+            agency=agency,
+            criterion=criterion,
+            text=request.POST.get("remark", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if saved:
+            messages.success(request, f"{criterion.code}: đã lưu ý kiến phối hợp.")
+        else:
+            messages.info(request, f"{criterion.code}: ý kiến không thay đổi.")
+    return redirect(reverse("entry", args=[assessment.pk, agency.pk]) + f"#tc-{criterion.pk}")
