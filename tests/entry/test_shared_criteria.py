@@ -162,3 +162,51 @@ def test_reference_data_names_sở_tài_chính_lead_of_field_8(shared):
     links = CriterionAgency.objects.filter(criterion__code="8", criterion__framework__year=2023)
     assert {link.agency.short_name for link in links.filter(is_lead=True)} == {"STC"}
     assert Agency.objects.get(pk=shared["stc"].pk).criterion_links.filter(is_lead=True).exists()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.mark.django_db
+def test_a_contributor_adds_evidence_until_the_lead_submits(shared, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessments.models import Evidence
+
+    assessment, cid = shared["assessment"], shared["cid"]
+    client.force_login(shared["skhdt_user"])
+    url = reverse("evidence_upload", args=[assessment.pk, shared["skhdt"].pk, cid])
+    client.post(url, {"file": SimpleUploadedFile("von-dau-tu.pdf", PDF, content_type="application/pdf")})
+    assert Evidence.objects.filter(criterion_id=cid).count() == 1
+    fill_all(assessment, shared["stc"], shared["stc_user"], "0.5")
+    services.submit_part(user=shared["stc_user"], assessment=assessment, agency=shared["stc"])
+    client.post(url, {"file": SimpleUploadedFile("them.pdf", PDF, content_type="application/pdf")})
+    assert Evidence.objects.filter(criterion_id=cid).count() == 1
+
+
+@pytest.mark.django_db
+def test_admin_allows_one_lead_per_province(shared):
+    from django.forms import inlineformset_factory
+
+    from assessments.admin import LeadPerProvinceFormSet
+    from assessments.models import Criterion
+
+    criterion = Criterion.objects.create(
+        framework=shared["assessment"].framework, code="9", name="Thử", max_score=Decimal("1")
+    )
+    FormSet = inlineformset_factory(
+        Criterion, CriterionAgency, formset=LeadPerProvinceFormSet, fields=["agency", "is_lead"], extra=0
+    )
+
+    def post(stc_lead, skhdt_lead):
+        data = {"agency_links-TOTAL_FORMS": "2", "agency_links-INITIAL_FORMS": "0"}
+        for index, (agency, lead) in enumerate(((shared["stc"], stc_lead), (shared["skhdt"], skhdt_lead))):
+            data[f"agency_links-{index}-agency"] = str(agency.pk)
+            if lead:
+                data[f"agency_links-{index}-is_lead"] = "on"
+        return FormSet(data, instance=criterion)
+
+    refused = post(True, True)
+    assert not refused.is_valid()
+    assert "chỉ có một cơ quan chủ trì" in str(refused.non_form_errors())
+    assert post(True, False).is_valid()
