@@ -183,11 +183,7 @@ def _check_sums(plan: Plan, by_code, outcome, label) -> list:
             leaf_row = by_code.get(leaf.code)
             if leaf_row is not None:
                 refused |= leaf_row.invalid
-        for key, computed in (
-            ("max", node.max),
-            ("self_score", node.self_score),
-            ("appraised", node.appraised),
-        ):
+        for key, computed in (("max", node.max), ("self_score", node.self_score), ("appraised", node.appraised)):
             stated = getattr(row, key)
             if stated is None or key in refused:
                 # A value refused below is reported once, on its own row.

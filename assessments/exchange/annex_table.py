@@ -231,9 +231,7 @@ def parse_annex(sheet: Sheet, outcome: ImportOutcome, label: str | None = None) 
         if len(outcome.errors) > seen:
             row.invalid.add("max")
         seen = len(outcome.errors)
-        row.self_score, row.self_present = _number(
-            values, columns, "self_score", number, code, outcome, label
-        )
+        row.self_score, row.self_present = _number(values, columns, "self_score", number, code, outcome, label)
         if len(outcome.errors) > seen:
             row.invalid.add("self_score")
         seen = len(outcome.errors)

@@ -5,42 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assessments", "0003_workflow_evidence"),
+        ('assessments', '0003_workflow_evidence'),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name="framework",
-            name="framework_unique_year_kind",
+            model_name='framework',
+            name='framework_unique_year_kind',
         ),
         migrations.AddField(
-            model_name="framework",
-            name="owner",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Để trống với bộ tiêu chí của Bộ Nội vụ; chọn tỉnh với bộ tiêu chí tỉnh tự ban hành để đánh giá các sở, ban, ngành và UBND cấp xã của mình.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="own_frameworks",
-                to="assessments.subject",
-                verbose_name="tỉnh ban hành",
-            ),
+            model_name='framework',
+            name='owner',
+            field=models.ForeignKey(blank=True, help_text='Để trống với bộ tiêu chí của Bộ Nội vụ; chọn tỉnh với bộ tiêu chí tỉnh tự ban hành để đánh giá các sở, ban, ngành và UBND cấp xã của mình.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='own_frameworks', to='assessments.subject', verbose_name='tỉnh ban hành'),
         ),
         migrations.AddConstraint(
-            model_name="framework",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("owner__isnull", True)),
-                fields=("year", "subject_kind"),
-                name="framework_unique_national_year_kind",
-            ),
+            model_name='framework',
+            constraint=models.UniqueConstraint(condition=models.Q(('owner__isnull', True)), fields=('year', 'subject_kind'), name='framework_unique_national_year_kind'),
         ),
         migrations.AddConstraint(
-            model_name="framework",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("owner__isnull", False)),
-                fields=("year", "subject_kind", "owner"),
-                name="framework_unique_owner_year_kind",
-            ),
+            model_name='framework',
+            constraint=models.UniqueConstraint(condition=models.Q(('owner__isnull', False)), fields=('year', 'subject_kind', 'owner'), name='framework_unique_owner_year_kind'),
         ),
     ]
