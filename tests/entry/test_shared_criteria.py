@@ -210,3 +210,20 @@ def test_admin_allows_one_lead_per_province(shared):
     assert not refused.is_valid()
     assert "chỉ có một cơ quan chủ trì" in str(refused.non_form_errors())
     assert post(True, False).is_valid()
+
+
+@pytest.mark.django_db
+def test_the_criterion_history_shows_the_remarks(shared, client):
+    for text in ("Đã gửi số liệu", "Đã gửi số liệu quý IV"):
+        services.save_remark(
+            user=shared["skhdt_user"],
+            assessment=shared["assessment"],
+            agency=shared["skhdt"],
+            criterion=shared["node"].criterion,
+            text=text,
+        )
+    client.force_login(shared["owner"])
+    url = reverse("criterion_history", args=[shared["assessment"].pk, shared["cid"]])
+    html = client.get(url).content.decode()
+    assert "Ý kiến phối hợp (Sở Kế hoạch và Đầu tư)" in html
+    assert 'Đã gửi số liệu</span> → <span class="new">Đã gửi số liệu quý IV' in html
