@@ -88,7 +88,10 @@ def _entry(request, pk, agency_pk, action):
         "form": form,
         "can_write": can_write,
         "role_can_write": role_can_write,
-        "can_submit": role_can_write and state.can_submit,
+        # An agency that only contributes (leads nothing at this stage) has no part to send.
+        "can_submit": role_can_write
+        and state.can_submit
+        and bool(services.stage_leaves(result, state, agency.pk)),
         "can_manage": permissions.can_manage_workflow(request.user, assessment),
         "can_set_applicability": (
             permissions.can_set_applicability(request.user, assessment) and not assessment.is_locked
