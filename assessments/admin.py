@@ -1,6 +1,7 @@
 """Django admin for every model, in Vietnamese. The criteria tree is shown in code order,
 indented by level, and searchable by code and name."""
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html
@@ -17,6 +18,7 @@ from .models import (
     Agency,
     Assessment,
     Criterion,
+    CriterionAgency,
     Framework,
     GradeBand,
     PublishedResult,
@@ -60,6 +62,34 @@ class FrameworkAdmin(admin.ModelAdmin):
         return obj.criteria.count()
 
 
+class LeadPerProvinceFormSet(forms.BaseInlineFormSet):
+    """At most one lead agency (cơ quan chủ trì) per province for a criterion."""
+
+    def clean(self):
+        super().clean()
+        leads: dict[int, list[str]] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE") or not data.get("is_lead") or data.get("agency") is None:
+                continue
+            leads.setdefault(data["agency"].province_id, []).append(data["agency"].name)
+        for names in leads.values():
+            if len(names) > 1:
+                raise forms.ValidationError(
+                    "Mỗi tỉnh chỉ có một cơ quan chủ trì cho một tiêu chí; đang chọn: "
+                    + ", ".join(names)
+                    + "."
+                )
+
+
+class CriterionAgencyInline(admin.TabularInline):
+    model = CriterionAgency
+    formset = LeadPerProvinceFormSet
+    autocomplete_fields = ["agency"]
+    fields = ["agency", "is_lead"]
+    extra = 1
+
+
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
     form = CriterionRuleForm
@@ -79,7 +109,7 @@ class CriterionAdmin(admin.ModelAdmin):
     ordering = ["framework", "sort_key"]
     list_select_related = ["framework"]
     autocomplete_fields = ["parent"]
-    filter_horizontal = ["agencies"]
+    inlines = [CriterionAgencyInline]
     list_per_page = 200
 
     @admin.display(description="mã", ordering="sort_key")

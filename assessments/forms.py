@@ -60,9 +60,10 @@ def conflict_message(score, names: dict[str, str]) -> str:
     )
 
 
-def score_widget(node, counted) -> forms.TextInput:
+def score_widget(node, counted, when_empty=None) -> forms.TextInput:
     """A score box that the live preview (static/js/entry.js) adds into its field's
-    sub-total: `data-counted` is what the server counted for this leaf."""
+    sub-total: `data-counted` is what the server counted for this leaf, `data-empty` what an
+    empty box counts as (a re-check box left empty keeps the appraised score)."""
     return forms.TextInput(
         attrs={
             "inputmode": "decimal",
@@ -70,6 +71,7 @@ def score_widget(node, counted) -> forms.TextInput:
             "class": "score-input",
             "data-field": node.code.split(".")[0],
             "data-counted": to_plain(counted) or "0",
+            "data-empty": to_plain(when_empty) or "0",
             "data-max": to_plain(node.max),
             "size": 8,
         }
@@ -79,9 +81,8 @@ def score_widget(node, counted) -> forms.TextInput:
 class RowsForm(forms.Form):
     """One group of fields per criterion: prefix + criterion id, plus the version."""
 
-    columns: dict[str, tuple[str, str]] = {}  # prefix -> (score field name, label)
-    names: dict[str, str]  # prefix -> Score field, set by each subclass
-    labels: dict[str, str]  # Score field -> its name in messages
+    names: dict[str, str] = {}  # row key (the form field is "<key>_<criterion id>") -> Score field
+    labels: dict[str, str] = {}  # Score field -> label in messages
     data: QueryDict  # a bound form of this kind is always a POST
 
     def __init__(self, nodes, *args, **kwargs):
@@ -89,7 +90,7 @@ class RowsForm(forms.Form):
         self.nodes = {node.criterion.pk: node for node in nodes}
         for cid, node in self.nodes.items():
             score = node.score
-            self.fields[f"v_{cid}"] = forms.IntegerField(
+            self.fields[f"version_{cid}"] = forms.IntegerField(
                 widget=forms.HiddenInput, initial=score.version if score else 0, min_value=0, required=False
             )
             self.add_row_fields(cid, node, score)
@@ -108,23 +109,35 @@ class RowsForm(forms.Form):
         )
 
     def rows(self) -> dict[int, RowInput]:
+        """The posted rows, each with only the values whose field was posted: a stored value
+        changes only through its own field (a row's version alone, or a score without its
+        explanation, leaves the rest as it is)."""
         result = {}
         for cid in self.nodes:
-            if f"v_{cid}" not in self.data:
+            if f"version_{cid}" not in self.data:
                 continue  # a row the form did not post is left as it is
-            values = {name: self.cleaned_data.get(f"{prefix}_{cid}") for prefix, name in self.names.items()}
-            for name in values:
-                if values[name] is None and not name.endswith("_score"):
-                    values[name] = ""
-            result[cid] = RowInput(version=self.cleaned_data.get(f"v_{cid}") or 0, values=values)
+            values = {}
+            for key, name in self.names.items():
+                if f"{key}_{cid}" not in self.data:
+                    continue
+                value = self.cleaned_data.get(f"{key}_{cid}")
+                values[name] = "" if value is None and not name.endswith("_score") else value
+            if values:
+                result[cid] = RowInput(version=self.cleaned_data.get(f"version_{cid}") or 0, values=values)
         return result
+
+    def row_inputs(self, cid) -> dict:
+        """The bound fields of one row by row key ("version", "self_score", …), for the template."""
+        inputs = {key: self[f"{key}_{cid}"] for key in self.names}
+        inputs["version"] = self[f"version_{cid}"]
+        return inputs
 
     def add_conflicts(self, conflicts: dict) -> None:
         """Show the newer value beside each conflicting row and take its version, so that
         saving again overwrites it on purpose."""
         data = self.data.copy()
         for cid, score in conflicts.items():
-            data[f"v_{cid}"] = str(score.version if score else 0)
+            data[f"version_{cid}"] = str(score.version if score else 0)
             first_prefix = next(iter(self.names))
             self.add_error(f"{first_prefix}_{cid}", conflict_message(score, self.labels))
         self.data = data
@@ -137,24 +150,24 @@ class EntryForm(RowsForm):
     def __init__(self, nodes, stage, *args, **kwargs):
         self.stage = stage
         if stage == Stage.EXPLANATION:
-            self.names = {"r": "response"}
+            self.names = {"response": "response"}
             self.labels = {"response": "giải trình"}
         else:
-            self.names = {"s": "self_score", "e": "explanation"}
+            self.names = {"self_score": "self_score", "explanation": "explanation"}
             self.labels = {"self_score": "điểm tự đánh giá", "explanation": "giải trình"}
         super().__init__(nodes, *args, **kwargs)
 
     def add_row_fields(self, cid, node, score):
         if self.stage == Stage.EXPLANATION:
-            self.fields[f"r_{cid}"] = self.text_field(score.response if score else "", "Giải trình")
+            self.fields[f"response_{cid}"] = self.text_field(score.response if score else "", "Giải trình")
             return
-        self.fields[f"s_{cid}"] = ScoreField(
+        self.fields[f"self_score_{cid}"] = ScoreField(
             maximum=node.max,
             label=f"Điểm tự đánh giá {node.code}",
             initial=format_score(score.self_score) if score else "",
             widget=score_widget(node, score.self_score if score else None),
         )
-        self.fields[f"e_{cid}"] = self.text_field(score.explanation if score else "", "Giải trình")
+        self.fields[f"explanation_{cid}"] = self.text_field(score.explanation if score else "", "Giải trình")
 
 
 class AppraisalForm(RowsForm):
@@ -163,32 +176,30 @@ class AppraisalForm(RowsForm):
     def __init__(self, nodes, phase, *args, **kwargs):
         self.phase = phase
         if phase == Assessment.Phase.RECHECK:
-            self.names = {"a": "rechecked_score", "c": "recheck_comment"}
+            self.names = {"score": "rechecked_score", "comment": "recheck_comment"}
             self.labels = {"rechecked_score": "điểm phúc tra", "recheck_comment": "ý kiến phúc tra"}
         else:
-            self.names = {"a": "appraised_score", "c": "appraisal_comment"}
+            self.names = {"score": "appraised_score", "comment": "appraisal_comment"}
             self.labels = {"appraised_score": "điểm thẩm định", "appraisal_comment": "ý kiến thẩm định"}
         super().__init__(nodes, *args, **kwargs)
 
     def add_row_fields(self, cid, node, score):
-        score_name, comment_name = self.names["a"], self.names["c"]
+        score_name, comment_name = self.names["score"], self.names["comment"]
         value = getattr(score, score_name) if score else None
-        self.fields[f"a_{cid}"] = ScoreField(
+        self.fields[f"score_{cid}"] = ScoreField(
             maximum=node.max,
             label=f"Điểm {node.code}",
             initial=format_score(value),
-            widget=score_widget(node, node.appraised if node.applicable else None),
+            widget=score_widget(
+                node,
+                node.appraised if node.applicable else None,
+                # Phúc tra: an empty box means "keep the appraised score", as scoring counts it.
+                score.appraised_score if score and self.phase == Assessment.Phase.RECHECK else None,
+            ),
         )
-        self.fields[f"c_{cid}"] = self.text_field(getattr(score, comment_name) if score else "", "Ý kiến")
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label="Lý do",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Phải ghi lý do."},
-    )
+        self.fields[f"comment_{cid}"] = self.text_field(
+            getattr(score, comment_name) if score else "", "Ý kiến"
+        )
 
 
 class ApplicabilityForm(forms.Form):
@@ -254,9 +265,18 @@ class ExtendForm(forms.Form):
 
 
 class PhaseForm(forms.Form):
+    DEADLINES = ("self_assessment_deadline", "explanation_deadline")
+
     phase = forms.ChoiceField(label="Giai đoạn", choices=Assessment.Phase.choices)
     self_assessment_deadline = LocalDateTimeField(label="Hạn tự đánh giá", required=False)
     explanation_deadline = LocalDateTimeField(label="Hạn giải trình", required=False)
+    reason = forms.CharField(
+        label="Lý do (bắt buộc khi chuyển ngược về giai đoạn trước)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Lý do dài quá 2000 ký tự."},
+    )
 
 
 class EvidenceForm(forms.Form):

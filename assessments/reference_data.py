@@ -18,6 +18,7 @@ from .models import (
     Assessment,
     ChangeSource,
     Criterion,
+    CriterionAgency,
     Framework,
     PublishedResult,
     Score,
@@ -143,6 +144,12 @@ def load_agencies(province: Subject, framework: Framework, report: LoadReport) -
             agency.merged_into = agencies[row["merged_into"]]
             agency.save(update_fields=["merged_into"])
         agency.criteria.set([criteria[code] for code in row["criteria"].split(";") if code])
+        # Where several agencies answer for a criterion, the one whose "leads" names it is the
+        # lead (cơ quan chủ trì); the others contribute (cơ quan phối hợp).
+        leads = [code for code in row.get("leads", "").split(";") if code]
+        links = CriterionAgency.objects.filter(agency=agency, criterion__framework=framework)
+        links.filter(criterion__code__in=leads).update(is_lead=True)
+        links.exclude(criterion__code__in=leads).update(is_lead=False)
 
 
 def load_sample_assessment(province: Subject, framework: Framework, report: LoadReport) -> None:

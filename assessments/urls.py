@@ -19,6 +19,11 @@ urlpatterns = [
         views.set_applicability,
         name="set_applicability",
     ),
+    path(
+        "danh-gia/<int:pk>/co-quan/<int:agency_pk>/tieu-chi/<int:criterion_pk>/y-kien-phoi-hop/",
+        views.contributor_remark,
+        name="contributor_remark",
+    ),
     path("tai-lieu/<int:evidence_pk>/", views.evidence_download, name="evidence_download"),
     path("tai-lieu/<int:evidence_pk>/xoa/", views.evidence_delete, name="evidence_delete"),
     path("danh-gia/<int:pk>/tien-do/", views.progress, name="progress"),

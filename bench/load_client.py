@@ -269,15 +269,15 @@ class SimulatedUser(threading.Thread):
     def save(self, entry: str, page: str) -> None:
         fields = form_fields(page, "entry-form")
         criterion = self.rng.choice(self.user["criteria"])
-        if f"s_{criterion}" not in fields:
+        if f"self_score_{criterion}" not in fields:
             self.stats.record("entry POST (save)", 0.0, False, f"criterion {criterion} not on the page")
             return
         self.saves += 1
         typed, stored = random_score(Decimal(self.plan["maxima"][str(criterion)]), self.rng)
         explanation = f"Tải thử {self.user['username']} lần {self.saves}: đã ban hành kế hoạch"
-        fields[f"s_{criterion}"] = typed
-        fields[f"e_{criterion}"] = explanation
-        fields["save"] = "1"
+        fields[f"self_score_{criterion}"] = typed
+        fields[f"explanation_{criterion}"] = explanation
+        fields["action"] = "save"
         got = self.call("entry POST (save)", "POST", entry, fields, expect=(302, 200))
         if not got:
             return

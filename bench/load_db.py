@@ -80,7 +80,7 @@ def seed(args) -> None:
     )
     own_leaves = {
         agency.pk: [
-            node.criterion.pk for node in scoring.responsible_leaves(result, agency.pk) if not node.is_survey
+            node.criterion.pk for node in scoring.lead_leaves(result, agency.pk) if not node.is_survey
         ]
         for agency in agencies
     }
@@ -101,8 +101,8 @@ def seed(args) -> None:
     criteria_of = {}
     taken: set[int] = set()
     for agency_pk, names in editors_of.items():
-        # A criterion can be answered for by several agencies: each goes to one simulated
-        # user only, so that a refused save (someone else changed the box since the page
+        # Each criterion is scored by its lead agency only; within it, each goes to one
+        # simulated user only, so that a refused save (someone else changed the box since the page
         # was opened — the app's conflict check) never happens by construction.
         leaves = [cid for cid in own_leaves[agency_pk] if cid not in taken]
         taken.update(leaves)

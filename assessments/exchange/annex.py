@@ -25,6 +25,7 @@ from assessments.models import (
     sort_key_for,
 )
 
+from .agencies import plan_agency_links, write_agency_links
 from .annex_table import (  # noqa: F401 - re-exported: the annex's reading and import in one place
     ANNEX_COLUMNS,
     FIELD_LABELS,
@@ -74,6 +75,7 @@ class Plan:
     leaves: list[AnnexRow]
     values: dict[str, dict]  # leaf code -> new score values
     existing: dict[str, Score] = field(default_factory=dict)
+    agency_links: dict[str, list] = field(default_factory=dict)  # a new framework's, by code
 
 
 def _framework_for(subject: Subject, year: int) -> Framework | None:
@@ -247,12 +249,13 @@ def plan_import(
             legal_basis="Tạo từ bảng phụ lục được nhập",
         )
         criteria = _new_criteria(by_code, leaves, framework, outcome, label)
+    links = plan_agency_links(by_code, subject, outcome, label) if framework.pk is None else {}
     assessment = None
     if framework.pk is not None:
         assessment = Assessment.objects.filter(subject=subject, framework=framework).first()
     leaf_rows = [by_code[code] for code in sorted(leaves, key=sort_key_for)]
     values = {row.code: _leaf_values(row, criteria[row.code], outcome, label) for row in leaf_rows}
-    plan = Plan(subject, year, framework, criteria, assessment, leaf_rows, values)
+    plan = Plan(subject, year, framework, criteria, assessment, leaf_rows, values, agency_links=links)
     if all(code in criteria for code in by_code):
         fields = _check_sums(plan, by_code, outcome, label)
         if table.total is not None:
@@ -308,6 +311,7 @@ def _write(plan: Plan, changes: list[RowChange], outcome: ImportOutcome, user=No
             criterion.save()
             saved[code] = criterion
         plan.criteria = saved
+        write_agency_links(plan.agency_links, saved)
     assessment = plan.assessment
     if assessment is None:
         assessment = Assessment(subject=plan.subject, framework=framework, phase=Assessment.Phase.APPRAISAL)

@@ -33,6 +33,13 @@ def _words(text: str) -> set[str]:
 
 
 ANNEX_COLUMNS = [
+    Column("lead_agency", "Cơ quan chủ trì", lambda t: "chu tri" in t, required=False),
+    Column(
+        "agencies",
+        "Cơ quan tham mưu",
+        lambda t: "tham muu" in t or "phoi hop" in t or t in ("co quan", "co quan thuc hien"),
+        required=False,
+    ),
     Column(
         "comment",
         "Ý kiến hội đồng thẩm định",
@@ -84,6 +91,8 @@ class AnnexRow:
     self_score: Decimal | None = None
     appraised: Decimal | None = None
     comment: str = ""
+    lead_agency: str = ""  # "Cơ quan chủ trì"
+    agencies: str = ""  # "Cơ quan tham mưu" / "Cơ quan phối hợp": names, first leads if no lead named
     self_present: bool = False
     invalid: set = field(default_factory=set)  # keys whose value was refused (not summed)
 
@@ -213,6 +222,8 @@ def parse_annex(sheet: Sheet, outcome: ImportOutcome, label: str | None = None) 
         row = AnnexRow(row=number, code=code)
         row.name = clean_text(cell(values, columns.get("name")))
         row.comment = clean_text(cell(values, columns.get("comment")))
+        row.lead_agency = clean_text(cell(values, columns.get("lead_agency")))
+        row.agencies = clean_text(cell(values, columns.get("agencies")))
         seen = len(outcome.errors)
         row.max, present = _number(values, columns, "max", number, code, outcome, label)
         if not present:

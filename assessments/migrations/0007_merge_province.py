@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("assessments", "0005_profile_province"),
-        ("assessments", "0006_merge_0005_choice_constraints_0005_scoring_rules"),
+        ("assessments", "0006_merge_rules"),
     ]
 
     operations = []

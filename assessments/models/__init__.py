@@ -1,8 +1,9 @@
 from .accounts import Profile, Role
-from .assessment import Assessment, ChangeSource, PublishedResult, Score
+from .assessment import Assessment, ChangeSource, CriterionRemark, PublishedResult, Score
 from .evidence import Evidence
 from .framework import (
     Criterion,
+    CriterionAgency,
     Framework,
     GradeBand,
     RuleKind,
@@ -18,6 +19,8 @@ __all__ = [
     "Assessment",
     "ChangeSource",
     "Criterion",
+    "CriterionAgency",
+    "CriterionRemark",
     "DeadlineExtension",
     "Evidence",
     "Framework",

@@ -233,3 +233,45 @@ class PublishedResult(HistoryStamps, models.Model):
     def __str__(self) -> str:
         scope = f"lĩnh vực {self.field_code}" if self.field_code else "tổng"
         return f"{self.subject} {self.year} ({scope}): {self.index}%"
+
+
+class CriterionRemark(models.Model):
+    """A contributing agency's (cơ quan phối hợp) remark on a criterion that another agency
+    leads: shown to the lead and to Sở Nội vụ, kept with its history; never the score."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name="đợt đánh giá", on_delete=models.CASCADE, related_name="remarks"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name="tiêu chí", on_delete=models.PROTECT, related_name="remarks"
+    )
+    agency = models.ForeignKey(
+        "assessments.Agency",
+        verbose_name="cơ quan phối hợp",
+        on_delete=models.PROTECT,
+        related_name="remarks",
+    )
+    text = models.TextField("ý kiến", blank=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người cập nhật",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords(bases=[HistorySource], verbose_name="lịch sử ý kiến phối hợp")
+
+    class Meta:
+        verbose_name = "ý kiến của cơ quan phối hợp"
+        verbose_name_plural = "ý kiến của cơ quan phối hợp"
+        ordering = ["criterion", "agency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion", "agency"], name="criterion_remark_unique_agency"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code} – {self.agency}"

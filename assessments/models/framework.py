@@ -155,6 +155,7 @@ class Criterion(models.Model):
         verbose_name="cơ quan tham mưu",
         blank=True,
         related_name="criteria",
+        through="CriterionAgency",
     )
 
     class Meta:
@@ -213,6 +214,41 @@ class Criterion(models.Model):
     def rule_as_js_dict(self) -> dict:
         """The rule as data for the entry page's script (data attributes, JSON)."""
         return self.rule.as_js_dict(self.max_score)
+
+
+class CriterionAgency(models.Model):
+    """An agency that answers for a criterion. Where several do, one leads (cơ quan chủ trì):
+    it scores the criterion; the others (cơ quan phối hợp) see it, add evidence and a remark,
+    and cannot change the score. Leads are per province (a national framework's criteria
+    name the agencies of every province); where a province's links name no lead, the first
+    linked leads (assessments.scoring)."""
+
+    criterion = models.ForeignKey(
+        Criterion, verbose_name="tiêu chí", on_delete=models.CASCADE, related_name="agency_links"
+    )
+    agency = models.ForeignKey(
+        "assessments.Agency",
+        verbose_name="cơ quan",
+        on_delete=models.CASCADE,
+        related_name="criterion_links",
+    )
+    is_lead = models.BooleanField(
+        "chủ trì",
+        default=False,
+        help_text="Cơ quan chủ trì chấm điểm tiêu chí; các cơ quan khác phối hợp (xem, bổ sung tài "
+        "liệu và ý kiến, không sửa điểm).",
+    )
+
+    class Meta:
+        db_table = "assessments_criterion_agencies"
+        verbose_name = "cơ quan tham mưu tiêu chí"
+        verbose_name_plural = "cơ quan tham mưu tiêu chí"
+        ordering = ["id"]
+        unique_together = [("criterion", "agency")]
+
+    def __str__(self) -> str:
+        role = "chủ trì" if self.is_lead else "phối hợp"
+        return f"{self.criterion.code}: {self.agency} ({role})"
 
 
 def criterion_label(code: str) -> str:

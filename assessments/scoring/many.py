@@ -11,7 +11,7 @@ from ..models import (
     GradeBand,
     Score,
 )
-from .tree import Result, build_tree, province_ids_of
+from .tree import Result, agency_links, build_tree, province_ids_of
 
 
 def criteria_of_frameworks(
@@ -24,7 +24,7 @@ def criteria_of_frameworks(
         return found
     criteria = Criterion.objects.filter(framework_id__in=framework_ids).order_by("framework_id", "sort_key")
     if with_agencies:
-        criteria = criteria.prefetch_related("agencies")
+        criteria = criteria.prefetch_related(agency_links())
     for criterion in criteria:
         found[criterion.framework_id].append(criterion)
     return found
@@ -74,10 +74,11 @@ def compute_many(assessments: Iterable[Assessment], *, with_agencies: bool = Fal
 
 
 def responsible_agency_ids(framework_ids: Iterable[int]) -> dict[int, set[int]]:
-    """The agencies answering for at least one leaf of each framework (own or inherited
-    from the nearest ancestor), by framework id: two queries for all the frameworks."""
+    """The agencies that lead (cơ quan chủ trì) at least one leaf of each framework, so have a
+    part to submit (own or inherited from the nearest ancestor), by framework id: two queries
+    for all the frameworks."""
     found = {}
     for framework_id, criteria in criteria_of_frameworks(framework_ids, with_agencies=True).items():
         fields, _ = build_tree(criteria)
-        found[framework_id] = {a.pk for f in fields for leaf in f.leaves() for a in leaf.responsible}
+        found[framework_id] = {a.pk for f in fields for leaf in f.leaves() for a in leaf.leads}
     return found

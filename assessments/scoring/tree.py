@@ -7,11 +7,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Prefetch
+
 from ..decimals import HUNDRED, ZERO, round_score, to_plain
 from ..models import (
     Agency,
     Assessment,
     Criterion,
+    CriterionAgency,
     Framework,
     GradeBand,
     Score,
@@ -46,6 +49,9 @@ class Node:
     leaf_count: int = 0
     scored_leaves: int = 0
     responsible: list[Agency] = field(default_factory=list)
+    # The lead agency (cơ quan chủ trì) of each province among `responsible` (one when the
+    # tree was built for one province): it scores the criterion, the others contribute.
+    leads: list[Agency] = field(default_factory=list)
 
     @property
     def code(self) -> str:
@@ -90,7 +96,21 @@ class Node:
     @property
     def agencies(self) -> list[Agency]:
         """Agencies named on this criterion itself (may be empty)."""
-        return list(self.criterion.agencies.all())
+        return [link.agency for link in self.criterion.agency_links.all()]
+
+    @property
+    def lead(self):
+        """The lead agency (of the one province the tree was built for), or None."""
+        return self.leads[0] if self.leads else None
+
+    def is_led_by(self, agency_id: int) -> bool:
+        return any(a.pk == agency_id for a in self.leads)
+
+    @property
+    def contributors(self) -> list:
+        """The agencies that contribute (cơ quan phối hợp): responsible, not leading."""
+        lead_ids = {a.pk for a in self.leads}
+        return [a for a in self.responsible if a.pk not in lead_ids]
 
     @property
     def responsible_agency_names(self) -> list[str]:
@@ -269,7 +289,7 @@ def build_tree(
     for f in fields:
         _roll_up(f)
         if inherit_agencies:
-            _inherit_agencies(f, [], province_id)
+            _inherit_agencies(f, [], [], province_id)
     return fields, by_code
 
 
@@ -290,16 +310,38 @@ def _link(
     return fields, by_code
 
 
-def _inherit_agencies(node: Node, inherited: list[Agency], province_id: int | None = None) -> None:
-    """A criterion answers to its own agencies, or else to its nearest ancestor's."""
-    own = [
-        agency
-        for agency in node.criterion.agencies.all()
-        if province_id is None or agency.province_id == province_id
+def _inherit_agencies(
+    node: Node, inherited: list[Agency], inherited_leads: list[Agency], province_id: int | None = None
+) -> None:
+    """A criterion answers to its own agencies, or else to its nearest ancestor's; so does its
+    lead: in each province the link marked lead, or else the first linked."""
+    links = [
+        link
+        for link in node.criterion.agency_links.all()
+        if province_id is None or link.agency.province_id == province_id
     ]
-    node.responsible = own or inherited
+    if links:
+        node.responsible = [link.agency for link in links]
+        node.leads = _leads(links)
+    else:
+        node.responsible, node.leads = inherited, inherited_leads
     for child in node.children:
-        _inherit_agencies(child, node.responsible, province_id)
+        _inherit_agencies(child, node.responsible, node.leads, province_id)
+
+
+def _leads(links) -> list:
+    by_province: dict[int, list] = {}
+    for link in links:
+        by_province.setdefault(link.agency.province_id, []).append(link)
+    return [
+        next((link.agency for link in group if link.is_lead), group[0].agency)
+        for group in by_province.values()
+    ]
+
+
+def agency_links() -> Prefetch:
+    """Prefetch of each criterion's agency links, in the order they were made (1 query)."""
+    return Prefetch("agency_links", queryset=CriterionAgency.objects.select_related("agency").order_by("id"))
 
 
 def province_id_of(subject: Subject) -> int | None:
@@ -365,7 +407,7 @@ def _roll_up(node: Node) -> None:
 
 def framework_criteria(framework: Framework) -> list[Criterion]:
     return list(
-        Criterion.objects.filter(framework=framework).prefetch_related("agencies").order_by("sort_key")
+        Criterion.objects.filter(framework=framework).prefetch_related(agency_links()).order_by("sort_key")
     )
 
 
@@ -395,8 +437,14 @@ def compute_framework(framework: Framework) -> Result:
 
 
 def responsible_leaves(result: Result, agency_id: int) -> list[Node]:
-    """The leaves an agency answers for (its own or inherited from the nearest ancestor)."""
+    """The leaves an agency answers for, leading or contributing (its own or inherited from
+    the nearest ancestor): what its entry page shows."""
     return [leaf for leaf in result.leaves() if any(a.pk == agency_id for a in leaf.responsible)]
+
+
+def lead_leaves(result: Result, agency_id: int) -> list[Node]:
+    """The leaves an agency leads (cơ quan chủ trì): the ones it scores and submits."""
+    return [leaf for leaf in result.leaves() if leaf.is_led_by(agency_id)]
 
 
 def subtotal(nodes: Iterable[Node]) -> Part:

@@ -1,6 +1,14 @@
 """Every write of the self-assessment workflow is a service function here: atomic, raising
 DomainError with a Vietnamese message, leaving a history entry."""
 
+from .contributions import (
+    check_can_contribute,
+    contributed_leaves,
+    contribution_refusals,
+    frozen_answers,
+    remarks_by_criterion,
+    save_remark,
+)
 from .deadlines import (
     AppraisalState,
     Deadlines,
@@ -13,7 +21,7 @@ from .deadlines import (
     part_state,
     stage_of,
 )
-from .entry import return_part, save_part, stage_leaves, submit_part, writable_leaves
+from .entry import agency_state, return_part, save_part, stage_leaves, submit_part, writable_leaves
 from .errors import ConflictError, DomainError
 from .evidence import add_evidence, delete_evidence, detect_type
 from .figures import declare_figures, resolve_figures
@@ -26,6 +34,7 @@ from .setup import copy_framework, open_assessment
 from .workflow import (
     agencies_of,
     extend_deadline,
+    is_backwards,
     lock,
     save_appraisal,
     set_applicable,
@@ -46,9 +55,13 @@ __all__ = [
     "add_evidence",
     "agencies_of",
     "agency_progress",
+    "agency_state",
     "answering_assessments",
     "appraisal_state",
     "assessment_years",
+    "check_can_contribute",
+    "contributed_leaves",
+    "contribution_refusals",
     "copy_framework",
     "criterion_history",
     "deadlines_for",
@@ -60,6 +73,8 @@ __all__ = [
     "editor_home",
     "extend_deadline",
     "format_deadline",
+    "frozen_answers",
+    "is_backwards",
     "is_passed",
     "lock",
     "open_assessment",
@@ -67,10 +82,12 @@ __all__ = [
     "open_parts_many",
     "part_state",
     "province_assessments",
+    "remarks_by_criterion",
     "resolve_figures",
     "return_part",
     "save_appraisal",
     "save_part",
+    "save_remark",
     "send_reminders",
     "set_applicable",
     "set_phase",

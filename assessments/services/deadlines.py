@@ -109,6 +109,9 @@ class PartState:
     submission: Submission | None
     deadlines: Deadlines
     now: datetime.datetime
+    # The criteria the agency answers for: an extension of one criterion opens only that
+    # criterion, and only for them (None: not known, so no criterion extension counts).
+    criterion_ids: frozenset[int] | None = None
 
     @property
     def deadline(self) -> datetime.datetime | None:
@@ -147,15 +150,18 @@ class PartState:
         return ""
 
     def open_criteria(self) -> set[int]:
-        """Criteria with their own extension still running."""
+        """The agency's own criteria with their own extension still running."""
+        own = self.criterion_ids or frozenset()
         return {
             cid
             for cid, extension in self.deadlines.by_criterion.items()
-            if not is_passed(max(extension.until, self.deadline or extension.until), self.now)
+            if cid in own and not is_passed(max(extension.until, self.deadline or extension.until), self.now)
         }
 
     def can_write_criterion(self, criterion_id: int) -> bool:
         if self.closed_reason:
+            return False
+        if self.criterion_ids is not None and criterion_id not in self.criterion_ids:
             return False
         deadline = self.deadlines.for_criterion(self.agency_id, criterion_id)
         return not is_passed(deadline, self.now)
@@ -216,7 +222,10 @@ def appraisal_state(assessment: Assessment) -> AppraisalState:
     return AppraisalState(assessment=assessment)
 
 
-def part_state(assessment: Assessment, agency_id: int, *, now=None, for_update: bool = False) -> PartState:
+def part_state(
+    assessment: Assessment, agency_id: int, *, now=None, for_update: bool = False, criterion_ids=None
+) -> PartState:
+    """`criterion_ids`: the criteria the agency answers for (see PartState.criterion_ids)."""
     stage = stage_of(assessment)
     submission = None
     if stage is not None:
@@ -231,4 +240,5 @@ def part_state(assessment: Assessment, agency_id: int, *, now=None, for_update: 
         submission=submission,
         deadlines=deadlines_for(assessment, stage),
         now=now or timezone.now(),
+        criterion_ids=frozenset(criterion_ids) if criterion_ids is not None else None,
     )

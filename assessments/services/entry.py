@@ -15,7 +15,8 @@ from ..models import (
     SubmittedAnswer,
     WorkflowEvent,
 )
-from .deadlines import format_deadline, part_state
+from .contributions import refuse_frozen
+from .deadlines import PartState, format_deadline, part_state
 from .errors import DomainError
 from .figures import resolve_figures
 from .rows import RowInput, apply_rows, check_score
@@ -30,10 +31,18 @@ def _locked_assessment(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().select_related("subject", "framework").get(pk=assessment.pk)
 
 
+def agency_state(assessment, agency_id: int, result, **kwargs) -> PartState:
+    """The part's state, knowing which criteria the agency leads (so that an extension of
+    one criterion opens it for its lead agency only)."""
+    own = {leaf.criterion.pk for leaf in scoring.lead_leaves(result, agency_id)}
+    return part_state(assessment, agency_id, criterion_ids=own, **kwargs)
+
+
 def stage_leaves(result, state, agency_id: int) -> dict[int, scoring.Node]:
-    """The agency's leaves that the current stage asks about, applicable or not."""
+    """The leaves the agency leads (cơ quan chủ trì) that the current stage asks about,
+    applicable or not: its part, which it scores and submits."""
     leaves = {}
-    for node in scoring.responsible_leaves(result, agency_id):
+    for node in scoring.lead_leaves(result, agency_id):
         self_stage = state.stage == Stage.SELF_ASSESSMENT and not node.is_survey
         explanation_stage = state.stage == Stage.EXPLANATION and scoring.lost_points(node)
         if self_stage or explanation_stage:
@@ -47,10 +56,15 @@ def writable_leaves(result, state, agency_id: int) -> dict[int, scoring.Node]:
     return {cid: node for cid, node in stage_leaves(result, state, agency_id).items() if node.applicable}
 
 
-def _not_writable(node: scoring.Node | None) -> DomainError:
+def _not_writable(node: scoring.Node | None, agency_id: int) -> DomainError:
     if node is not None and not node.applicable:
         return DomainError(
             f"{node.code}: tiêu chí không áp dụng (Sở Nội vụ đã đánh dấu), không nhập điểm được."
+        )
+    if node is not None and not node.is_led_by(agency_id) and node.lead is not None:
+        return DomainError(
+            f"{node.code}: {node.lead.name} là cơ quan chủ trì chấm điểm; cơ quan phối hợp chỉ bổ sung "
+            "tài liệu và ý kiến, không sửa điểm."
         )
     return DomainError("Tiêu chí này không thuộc phần việc của cơ quan trong bước hiện tại.")
 
@@ -62,18 +76,18 @@ def save_part(
     only while the part is open. Returns the scores written."""
     with transaction.atomic():
         assessment = _locked_assessment(assessment)
-        state = part_state(assessment, agency.pk, now=now, for_update=True)
+        result = scoring.compute(assessment)
+        state = agency_state(assessment, agency.pk, result, now=now, for_update=True)
         if state.closed_reason:
             raise DomainError(state.closed_reason)
-        assert state.stage is not None  # an open part is always in a stage
-        result = scoring.compute(assessment)
         asked = stage_leaves(result, state, agency.pk)
         leaves = {cid: node for cid, node in asked.items() if node.applicable}
         allowed = set(STAGE_FIELDS[state.stage])
         for criterion_id, row in rows.items():
             node = leaves.get(criterion_id)
             if node is None:
-                raise _not_writable(asked.get(criterion_id))
+                every = {leaf.criterion.pk: leaf for leaf in result.leaves()}
+                raise _not_writable(asked.get(criterion_id) or every.get(criterion_id), agency.pk)
             extra = set(row.values) - allowed
             if extra:
                 raise DomainError(f"{node.code}: không được sửa {', '.join(sorted(extra))} ở bước này.")
@@ -82,24 +96,30 @@ def save_part(
                 raise DomainError(f"{node.code}: đã quá hạn ({format_deadline(deadline)}).")
             resolve_figures({criterion_id: node}, {criterion_id: row})
             check_score(row.values.get("self_score"), node.max, "điểm tự đánh giá", node.code)
+        refuse_frozen(assessment, state.stage, {cid: leaves[cid] for cid in rows})
         return apply_rows(user=user, assessment=assessment, rows=rows, source=source)
 
 
-def submit_part(*, user, assessment, agency, now=None) -> Submission:
-    """Send the agency's part. Its answers are copied as they stand (with the criterion's
-    code, name and max) and the part becomes read-only until it is returned."""
+def submit_part(
+    *, user, assessment, agency, rows: dict[int, RowInput] | None = None, source=ChangeSource.FORM, now=None
+) -> Submission:
+    """Send the agency's part. What is on the page (`rows`) is saved first, in the same
+    transaction: if the save or the submit is refused, nothing is written. The answers are
+    then copied as they stand (with the criterion's code, name and max) and the part becomes
+    read-only until it is returned."""
     now = now or timezone.now()
     with transaction.atomic():
         assessment = _locked_assessment(assessment)
-        state = part_state(assessment, agency.pk, now=now, for_update=True)
+        if rows:
+            save_part(user=user, assessment=assessment, agency=agency, rows=rows, source=source, now=now)
+        result = scoring.compute(assessment)
+        state = agency_state(assessment, agency.pk, result, now=now, for_update=True)
         if state.closed_reason:
             raise DomainError(state.closed_reason)
         if not state.can_submit:
             raise DomainError(
                 f"Đã quá hạn ({format_deadline(state.deadline)}): cần Sở Nội vụ gia hạn trước khi gửi."
             )
-        assert state.stage is not None  # an open part is always in a stage
-        result = scoring.compute(assessment)
         # Frozen as they stand, the criteria marked "không áp dụng" included (applicable=False).
         leaves = stage_leaves(result, state, agency.pk)
         if not leaves:

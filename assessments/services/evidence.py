@@ -12,6 +12,7 @@ from django.db import transaction
 
 from .. import scoring
 from ..models import Evidence, WorkflowEvent
+from .contributions import check_can_contribute, contributed_leaves
 from .deadlines import part_state
 from .entry import writable_leaves
 from .errors import DomainError
@@ -117,11 +118,15 @@ def _clean_name(name: str) -> str:
 
 
 def check_can_attach(assessment, agency, criterion_id: int) -> None:
-    """Evidence follows the self score: only while the agency may write that criterion."""
+    """Evidence follows the self score: only while the agency may write that criterion, or,
+    for a contributing agency (cơ quan phối hợp), while the lead's answer is open."""
+    result = scoring.compute(assessment)
+    if criterion_id in contributed_leaves(result, agency.pk):
+        check_can_contribute(assessment, agency, criterion_id, result)
+        return
     state = part_state(assessment, agency.pk)
     if state.closed_reason:
         raise DomainError(state.closed_reason)
-    result = scoring.compute(assessment)
     if criterion_id not in writable_leaves(result, state, agency.pk):
         raise DomainError("Tiêu chí này không thuộc phần việc của cơ quan trong bước hiện tại.")
     if not state.can_write_criterion(criterion_id):

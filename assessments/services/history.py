@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from ..models import Score, WorkflowEvent
+from ..models import CriterionRemark, Score, WorkflowEvent
 
 # Bookkeeping columns, never shown as a change.
 HISTORY_EXCLUDED = ["version", "updated_at", "updated_by", "assessment", "criterion"]
@@ -47,8 +47,8 @@ class HistoryEntry:
 
 
 def criterion_history(assessment, criterion, responsible_ids) -> list[HistoryEntry]:
-    """Score changes of the criterion, plus workflow events on it or (without a criterion)
-    on an agency answering for it. Two queries."""
+    """Score changes of the criterion, the contributing agencies' remarks on it, plus workflow
+    events on it or (without a criterion) on an agency answering for it. Three queries."""
     records = list(
         Score.history.filter(assessment_id=assessment.pk, criterion_id=criterion.pk)
         .select_related("history_user")
@@ -77,6 +77,7 @@ def criterion_history(assessment, criterion, responsible_ids) -> list[HistoryEnt
                     changes=changes,
                 )
             )
+    entries.extend(_remark_entries(assessment, criterion))
     events = WorkflowEvent.objects.filter(
         Q(criterion=criterion) | Q(criterion__isnull=True, agency_id__in=list(responsible_ids)),
         assessment=assessment,
@@ -85,4 +86,30 @@ def criterion_history(assessment, criterion, responsible_ids) -> list[HistoryEnt
         HistoryEntry(kind="event", when=event.created_at, user=event.user, event=event) for event in events
     )
     entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def _remark_entries(assessment, criterion) -> list[HistoryEntry]:
+    """Each change of a contributing agency's remark (cơ quan phối hợp), as a change of the
+    field "Ý kiến phối hợp (agency)"."""
+    records = (
+        CriterionRemark.history.filter(assessment_id=assessment.pk, criterion_id=criterion.pk)
+        .select_related("history_user", "agency")
+        .order_by("history_date", "history_id")
+    )
+    entries, previous = [], {}
+    for record in records:
+        old = previous.get(record.agency_id, "")
+        previous[record.agency_id] = record.text
+        if record.text != old:
+            label = f"Ý kiến phối hợp ({record.agency.name})" if record.agency else "Ý kiến phối hợp"
+            entries.append(
+                HistoryEntry(
+                    kind="score",
+                    when=record.history_date,
+                    user=record.history_user,
+                    record=record,
+                    changes=[Change(label, old, record.text)],
+                )
+            )
     return entries

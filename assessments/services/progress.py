@@ -46,9 +46,7 @@ def agency_progress(
     }
     rows = []
     for agency in agencies_of(assessment):
-        leaves = [
-            n for n in scoring.responsible_leaves(result, agency.pk) if not n.is_survey and n.applicable
-        ]
+        leaves = [n for n in scoring.lead_leaves(result, agency.pk) if not n.is_survey and n.applicable]
         if not leaves:
             continue
         if stage == Stage.EXPLANATION:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from ..models import Assessment, ChangeSource, Criterion, Framework, Subject
+from .. import scoring
+from ..models import Assessment, ChangeSource, Criterion, CriterionAgency, Framework, Subject
 
 
 @transaction.atomic
@@ -20,7 +21,7 @@ def copy_framework(source: Framework, year: int, *, name: str | None = None) -> 
     if not created and framework.criteria.exists():
         return framework
     copies: dict[str, Criterion] = {}
-    originals = list(source.criteria.prefetch_related("agencies").order_by("sort_key"))
+    originals = list(source.criteria.prefetch_related(scoring.agency_links()).order_by("sort_key"))
     for original in originals:
         parent_code = original.code.rpartition(".")[0]
         copy = Criterion(
@@ -37,10 +38,11 @@ def copy_framework(source: Framework, year: int, *, name: str | None = None) -> 
         )
         copy.save()
         copies[original.code] = copy
-    for original in originals:
-        agencies = list(original.agencies.all())
-        if agencies:
-            copies[original.code].agencies.set(agencies)
+    CriterionAgency.objects.bulk_create(
+        CriterionAgency(criterion=copies[original.code], agency=link.agency, is_lead=link.is_lead)
+        for original in originals
+        for link in original.agency_links.all()
+    )
     return framework
 
 

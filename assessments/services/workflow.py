@@ -42,15 +42,17 @@ def _require_reason(reason: str, what: str) -> str:
     return reason
 
 
-def lock(*, user, assessment, reason: str = "") -> Assessment:
+def lock(*, user, assessment, reason: str) -> Assessment:
+    """Make the whole assessment read-only, with a written reason (as unlocking needs one)."""
+    reason = _require_reason(reason, "khóa đợt đánh giá")
     with transaction.atomic():
         assessment = _locked(assessment)
         if assessment.is_locked:
             raise DomainError("Đợt đánh giá đã khóa rồi.")
         assessment.is_locked = True
-        _save_assessment(assessment, user, reason.strip() or "Khóa đợt đánh giá")
+        _save_assessment(assessment, user, reason)
         WorkflowEvent.objects.create(
-            assessment=assessment, action=WorkflowEvent.Action.LOCK, user=user, reason=reason.strip()
+            assessment=assessment, action=WorkflowEvent.Action.LOCK, user=user, reason=reason
         )
         return assessment
 
@@ -69,31 +71,56 @@ def unlock(*, user, assessment, reason: str) -> Assessment:
         return assessment
 
 
+KEEP = object()  # a deadline argument left out: the assessment's date stays as it is
+
+PHASE_ORDER = list(Assessment.Phase.values)
+
+
+def is_backwards(before: str, after: str) -> bool:
+    """A move to an earlier phase (e.g. from appraisal back to self-assessment)."""
+    return PHASE_ORDER.index(after) < PHASE_ORDER.index(before)
+
+
 def set_phase(
-    *, user, assessment, phase: str, self_assessment_deadline=None, explanation_deadline=None, reason=""
+    *,
+    user,
+    assessment,
+    phase: str,
+    self_assessment_deadline=KEEP,
+    explanation_deadline=KEEP,
+    reason: str = "",
 ) -> Assessment:
-    """Move the assessment to a phase and set its deadlines (both are data on it)."""
+    """Move the assessment to a phase and set its deadlines (both are data on it). A deadline
+    left out is kept; None clears it. Going back to an earlier phase needs a written reason."""
     if phase not in Assessment.Phase.values:
         raise DomainError("Giai đoạn không hợp lệ.")
+    reason = (reason or "").strip()
     with transaction.atomic():
         assessment = _locked(assessment)
         if assessment.is_locked:
             raise DomainError("Đợt đánh giá đã khóa: mở khóa trước khi chuyển giai đoạn.")
+        if is_backwards(assessment.phase, phase) and not reason:
+            raise DomainError(
+                f"Phải ghi lý do khi chuyển ngược từ giai đoạn “{assessment.get_phase_display()}” "
+                f"về “{Assessment.Phase(phase).label}”."
+            )
         before = assessment.get_phase_display()
         assessment.phase = phase
-        assessment.self_assessment_deadline = self_assessment_deadline
-        assessment.explanation_deadline = explanation_deadline
+        if self_assessment_deadline is not KEEP:
+            assessment.self_assessment_deadline = self_assessment_deadline
+        if explanation_deadline is not KEEP:
+            assessment.explanation_deadline = explanation_deadline
         detail = (
             f"{before} → {assessment.get_phase_display()}; hạn tự đánh giá "
-            f"{format_deadline(self_assessment_deadline)}; "
-            f"hạn giải trình {format_deadline(explanation_deadline)}"
+            f"{format_deadline(assessment.self_assessment_deadline)}; "
+            f"hạn giải trình {format_deadline(assessment.explanation_deadline)}"
         )
-        _save_assessment(assessment, user, reason.strip() or detail)
+        _save_assessment(assessment, user, reason or detail)
         WorkflowEvent.objects.create(
             assessment=assessment,
             action=WorkflowEvent.Action.PHASE,
             user=user,
-            reason=reason.strip(),
+            reason=reason,
             detail=detail[:300],
         )
         return assessment

@@ -2,7 +2,7 @@
 assessments.services, roll-ups from assessments.scoring. The URL names are in
 assessments/urls.py."""
 
-from .entry import entry, submit
+from .entry import contributor_remark, entry, submit
 from .evidence import evidence_delete, evidence_download, evidence_upload
 from .history import criterion_history
 from .home import home, my_entry
@@ -10,6 +10,7 @@ from .workflow import appraisal, extend, lock, phase, progress, return_part, set
 
 __all__ = [
     "appraisal",
+    "contributor_remark",
     "criterion_history",
     "entry",
     "evidence_delete",

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from .. import permissions, scoring, services
 from ..forms import EntryForm, EvidenceForm
-from ..models import Evidence, Stage
+from ..models import Criterion, Evidence, Stage
 from ..services import ConflictError, DomainError
 from ..services.deadlines import format_deadline
 from .common import protected, tree_rows
@@ -17,48 +18,66 @@ from .common import protected, tree_rows
 
 @protected("GET", "POST")
 def entry(request, pk, agency_pk):
+    """One form, two buttons: "Lưu bản nháp" (action=save) and "Gửi" (action=submit), which
+    saves what is on the page and submits it in one transaction."""
+    return _entry(request, pk, agency_pk, request.POST.get("action") or "save")
+
+
+@protected("POST")
+def submit(request, pk, agency_pk):
+    """The "Gửi" of a page without the combined form (or a direct request): the same as the
+    entry form's submit button, so whatever rows are posted are saved first."""
+    return _entry(request, pk, agency_pk, "submit")
+
+
+def _entry(request, pk, agency_pk, action):
     assessment, agency, role_can_write = permissions.scope_agency_part(request.user, pk, agency_pk)
-    state = services.part_state(assessment, agency.pk)
     result = scoring.compute(assessment)
     own_leaves = {n.criterion.pk: n for n in scoring.responsible_leaves(result, agency.pk)}
+    state = services.agency_state(assessment, agency.pk, result)
     writable = services.writable_leaves(result, state, agency.pk) if role_can_write else {}
     writable = {cid: n for cid, n in writable.items() if state.can_write_criterion(cid)}
     can_write = bool(writable) and not state.closed_reason
-    form = EntryForm(list(writable.values()), state.stage or Stage.SELF_ASSESSMENT)
+    stage = state.stage or Stage.SELF_ASSESSMENT
+    form = EntryForm(list(writable.values()), stage)
     if request.method == "POST":
         permissions.require_write(role_can_write)
-        if not can_write:
+        if action == "submit":
+            if not state.can_submit:
+                raise PermissionDenied(state.reason or "Phần việc này hiện không gửi được.")
+        elif not can_write:
             raise PermissionDenied(state.reason or "Phần việc này hiện không sửa được.")
         _warn_not_applicable(request, own_leaves)
-        form = EntryForm(list(writable.values()), state.stage, request.POST)
+        form = EntryForm(list(writable.values()), stage, request.POST)
         if form.is_valid():
             try:
-                saved = services.save_part(
-                    user=request.user, assessment=assessment, agency=agency, rows=form.rows()
-                )
+                done = _save_or_submit(request, action, assessment, agency, form.rows())
             except ConflictError as exc:
                 form.add_conflicts(exc.conflicts)
                 messages.error(request, exc.message)
             except DomainError as exc:
-                messages.error(request, exc.message)
+                messages.error(request, _not_done(action) + exc.message)
             else:
-                if saved:
-                    messages.success(request, f"Đã lưu {len(saved)} tiêu chí (bản nháp, chưa gửi).")
-                else:
-                    messages.info(request, "Không có thay đổi nào để lưu.")
+                messages.success(request, done)
                 return redirect("assessments:entry", pk=assessment.pk, agency_pk=agency.pk)
         else:
-            messages.error(request, "Chưa lưu: có ô nhập chưa đúng, xem thông báo bên cạnh từng ô.")
+            messages.error(request, _not_done(action) + "có ô nhập chưa đúng, xem thông báo bên cạnh từng ô.")
     evidence = _evidence_by_criterion(assessment, own_leaves)
+    contributed = services.contributed_leaves(result, agency.pk)
+    refusals = services.contribution_refusals(assessment, contributed) if role_can_write else {}
+    remarks = services.remarks_by_criterion(assessment, own_leaves)
     rows = tree_rows(result, own_leaves)
     for row in rows:
         cid = row["node"].criterion.pk
         row["evidence"] = evidence.get(cid, [])
+        row["remarks"] = remarks.get(cid, [])
         if cid in writable:
             row["editable"] = True
-            for prefix in form.names:
-                row[prefix] = form[f"{prefix}_{cid}"]
-            row["v"] = form[f"v_{cid}"]
+            row["inputs"] = form.row_inputs(cid)
+        if cid in contributed:
+            row["contributing"] = True
+            row["can_contribute"] = refusals.get(cid) == ""
+            row["own_remark"] = next((r.text for r in row["remarks"] if r.agency_id == agency.pk), "")
         row["lost_points"] = scoring.lost_points(row["node"])
     context = {
         "assessment": assessment,
@@ -69,7 +88,10 @@ def entry(request, pk, agency_pk):
         "form": form,
         "can_write": can_write,
         "role_can_write": role_can_write,
-        "can_submit": role_can_write and state.can_submit,
+        # An agency that only contributes (leads nothing at this stage) has no part to send.
+        "can_submit": role_can_write
+        and state.can_submit
+        and bool(services.stage_leaves(result, state, agency.pk)),
         "can_manage": permissions.can_manage_workflow(request.user, assessment),
         "can_set_applicability": (
             permissions.can_set_applicability(request.user, assessment) and not assessment.is_locked
@@ -87,7 +109,8 @@ def _warn_not_applicable(request, own_leaves) -> None:
     codes = [
         node.code
         for cid, node in own_leaves.items()
-        if not node.applicable and (request.POST.get(f"s_{cid}") or request.POST.get(f"r_{cid}"))
+        if not node.applicable
+        and (request.POST.get(f"self_score_{cid}") or request.POST.get(f"response_{cid}"))
     ]
     if codes:
         messages.warning(
@@ -105,17 +128,40 @@ def _evidence_by_criterion(assessment, leaves) -> dict[int, list[Evidence]]:
     return grouped
 
 
+def _not_done(action) -> str:
+    return "Chưa gửi, chưa lưu gì: " if action == "submit" else "Chưa lưu: "
+
+
+def _save_or_submit(request, action, assessment, agency, rows) -> str:
+    """Run the service; the success message. A refusal raises and writes nothing."""
+    if action == "submit":
+        services.submit_part(user=request.user, assessment=assessment, agency=agency, rows=rows)
+        return "Đã lưu và gửi. Phần việc chỉ sửa được khi Sở Nội vụ trả lại."
+    saved = services.save_part(user=request.user, assessment=assessment, agency=agency, rows=rows)
+    if saved:
+        return f"Đã lưu {len(saved)} tiêu chí (bản nháp, chưa gửi)."
+    return "Không có thay đổi nào để lưu."
+
+
 @protected("POST")
-def submit(request, pk, agency_pk):
+def contributor_remark(request, pk, agency_pk, criterion_pk):
+    """A contributing agency's (cơ quan phối hợp) remark on a criterion another agency leads."""
     assessment, agency, role_can_write = permissions.scope_agency_part(request.user, pk, agency_pk)
     permissions.require_write(role_can_write)
-    state = services.part_state(assessment, agency.pk)
-    if not state.can_submit:
-        raise PermissionDenied(state.reason or "Phần việc này hiện không gửi được.")
+    criterion = get_object_or_404(Criterion, pk=criterion_pk, framework_id=assessment.framework_id)
     try:
-        services.submit_part(user=request.user, assessment=assessment, agency=agency)
+        saved = services.save_remark(
+            user=request.user,
+            assessment=assessment,
+            agency=agency,
+            criterion=criterion,
+            text=request.POST.get("remark", ""),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Đã gửi. Phần việc chỉ sửa được khi Sở Nội vụ trả lại.")
-    return redirect("assessments:entry", pk=assessment.pk, agency_pk=agency.pk)
+        if saved:
+            messages.success(request, f"{criterion.code}: đã lưu ý kiến phối hợp.")
+        else:
+            messages.info(request, f"{criterion.code}: ý kiến không thay đổi.")
+    return redirect(reverse("assessments:entry", args=[assessment.pk, agency.pk]) + f"#tc-{criterion.pk}")

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from .. import permissions, scoring, services
 from ..decimals import format_score
-from ..forms import ApplicabilityForm, AppraisalForm, ExtendForm, PhaseForm, ReasonForm, ReturnForm
-from ..models import Agency, Criterion, Stage, WorkflowEvent
+from ..forms import ApplicabilityForm, AppraisalForm, ExtendForm, PhaseForm, ReturnForm
+from ..models import Agency, Assessment, Criterion, Stage, WorkflowEvent
 from ..services import ConflictError, DomainError
 from ..services.deadlines import format_deadline
 from .common import local, protected, tree_rows
@@ -36,6 +36,10 @@ def _errors(form) -> str:
 @protected("GET")
 def progress(request, pk):
     assessment, can_manage = permissions.scope_progress(request.user, pk)
+    return render(request, "assessments/progress.html", _progress_context(assessment, can_manage))
+
+
+def _progress_context(assessment, can_manage, **extra) -> dict:
     stage = services.stage_of(assessment) or Stage.SELF_ASSESSMENT
     deadlines = services.deadlines_for(assessment, stage)
     result = scoring.compute(assessment)
@@ -60,10 +64,10 @@ def progress(request, pk):
             }
         ),
         "extend_form": ExtendForm(agencies=[r.agency for r in rows], initial={"stage": stage}),
-        "reason_form": ReasonForm(),
         "result": result,
     }
-    return render(request, "assessments/progress.html", context)
+    context.update(extra)
+    return context
 
 
 @protected("POST")
@@ -125,15 +129,33 @@ def extend(request, pk):
 
 @protected("POST")
 def phase(request, pk):
+    """Two steps: the first POST shows which agencies have not submitted and asks to confirm
+    (nothing changes); the second (confirm=1) moves the phase. A deadline field left out of
+    the POST keeps the assessment's date."""
     assessment, can_manage = permissions.scope_progress(request.user, pk)
     permissions.require_write(can_manage, "Chỉ Sở Nội vụ được chuyển giai đoạn.")
     form = PhaseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Chưa lưu: " + _errors(form))
         return redirect("assessments:progress", pk=assessment.pk)
+    data = form.cleaned_data
+    backwards = services.is_backwards(assessment.phase, data["phase"])
+    if backwards and not data["reason"]:
+        form.add_error("reason", "Phải ghi lý do khi chuyển ngược về giai đoạn trước.")
+    if request.POST.get("confirm") != "1" or form.errors:
+        context = _progress_context(assessment, can_manage, phase_form=form)
+        context["phase_confirm"] = {
+            "label": Assessment.Phase(data["phase"]).label,
+            "backwards": backwards,
+            "pending": [row.agency for row in context["rows"] if not row.submitted],
+        }
+        return render(request, "assessments/progress.html", context)
+    deadlines = {name: data[name] for name in PhaseForm.DEADLINES if name in request.POST}
     _attempt(
         request,
-        lambda: services.set_phase(user=request.user, assessment=assessment, **form.cleaned_data),
+        lambda: services.set_phase(
+            user=request.user, assessment=assessment, phase=data["phase"], reason=data["reason"], **deadlines
+        ),
         "Đã cập nhật giai đoạn và thời hạn.",
     )
     return redirect("assessments:progress", pk=assessment.pk)
@@ -233,7 +255,7 @@ def appraisal(request, pk):
         cid = row["node"].criterion.pk
         if cid in editable:
             row["editable"] = True
-            row["a"], row["c"], row["v"] = form[f"a_{cid}"], form[f"c_{cid}"], form[f"v_{cid}"]
+            row["inputs"] = form.row_inputs(cid)
     context = {
         "assessment": assessment,
         "rows": rows,

@@ -30,7 +30,10 @@
       var sum = parseScore(total.getAttribute("data-initial")) || 0;
       var invalid = false;
       document.querySelectorAll('input.score-input[data-field="' + field + '"]').forEach(function (input) {
-        var typed = parseScore(input.value);
+        // An empty box counts as what the server counts it as (data-empty): nothing, or in
+        // phúc tra the appraised score that a re-check left empty keeps.
+        var blank = String(input.value || "").replace(/\s|\u00a0/g, "") === "";
+        var typed = blank ? parseScore(input.getAttribute("data-empty")) || 0 : parseScore(input.value);
         var counted = parseScore(input.getAttribute("data-counted")) || 0;
         var max = parseScore(input.getAttribute("data-max"));
         var bad = typed === null || (max !== null && typed > max);

@@ -72,8 +72,8 @@ def test_process_owner_marks_a_criterion_not_applicable(chromium, live_server, s
         assert "1.2: đã đánh dấu không áp dụng" in page.inner_text(".messages")
         assert "Không áp dụng" in page.locator(f"#tc-{second.pk}").inner_text()
         assert re.search(r"/ 1$", page.locator("span.subtotal[data-subtotal-for='1']").inner_text())
-        assert page.locator(f"#id_s_{second.pk}").count() == 0
-        assert page.locator(f"#id_s_{first.pk}").count() == 1
+        assert page.locator(f"#id_self_score_{second.pk}").count() == 0
+        assert page.locator(f"#id_self_score_{first.pk}").count() == 1
         screenshots(page, "11-khong-ap-dung-da-danh-dau")
         assert not dialogs, dialogs  # a reason typed is not "unsaved scores"
         assert Score.objects.get(assessment=assessment, criterion=second).applicable is False
@@ -83,9 +83,9 @@ def test_process_owner_marks_a_criterion_not_applicable(chromium, live_server, s
         _login(page, base, "cb-stp")
         page.goto(entry_url)
         assert "Không áp dụng" in page.locator(f"#tc-{second.pk}").inner_text()
-        assert page.locator(f"#id_s_{second.pk}").count() == 0
+        assert page.locator(f"#id_self_score_{second.pk}").count() == 0
         assert page.locator("details.applicability").count() == 0
-        page.fill(f"#id_s_{first.pk}", "0,5")
+        page.fill(f"#id_self_score_{first.pk}", "0,5")
         assert page.locator("output[data-subtotal-value='1']").inner_text() == "0,5"
         screenshots(page, "12-khong-ap-dung-can-bo")
         assert not errors, errors

@@ -84,8 +84,8 @@ def test_enter_submit_return_and_history(chromium, live_server, reference_data, 
         page.click("a:has-text('Nhập liệu của cơ quan')")
         subtotal = page.locator(f'output[data-subtotal-value="{field_code}"]')
         assert subtotal.inner_text() == "0"
-        page.fill(f"#id_s_{cid}", "0,9388")
-        page.fill(f"#id_e_{cid}", "Đã ban hành kế hoạch theo dõi thi hành pháp luật")
+        page.fill(f"#id_self_score_{cid}", "0,9388")
+        page.fill(f"#id_explanation_{cid}", "Đã ban hành kế hoạch theo dõi thi hành pháp luật")
         assert subtotal.inner_text() == "0,9388"  # updated while typing, before saving
         screenshots(page, "03-nhap-lieu-dang-go")
         page.click("button:has-text('Lưu bản nháp')")
@@ -93,12 +93,12 @@ def test_enter_submit_return_and_history(chromium, live_server, reference_data, 
         assert page.locator(f'output[data-subtotal-value="{field_code}"]').inner_text() == "0,9388"
         assert Score.objects.get(assessment=assessment, criterion_id=cid).self_score == Decimal("0.9388")
         # A bad value is refused beside the field, in Vietnamese.
-        page.fill(f"#id_s_{cid}", "-1")
+        page.fill(f"#id_self_score_{cid}", "-1")
         page.click("button:has-text('Lưu bản nháp')")
-        page.wait_for_selector(f"#id_s_{cid}-error")
-        assert "không được âm" in page.inner_text(f"#id_s_{cid}-error")
+        page.wait_for_selector(f"#id_self_score_{cid}-error")
+        assert "không được âm" in page.inner_text(f"#id_self_score_{cid}-error")
         screenshots(page, "04-nhap-lieu-loi")
-        page.fill(f"#id_s_{cid}", "0,9388")
+        page.fill(f"#id_self_score_{cid}", "0,9388")
         page.click("button:has-text('Lưu bản nháp')")
         page.wait_for_selector(".message")
         # Evidence: picked, uploaded, listed with a download link.
@@ -112,7 +112,7 @@ def test_enter_submit_return_and_history(chromium, live_server, reference_data, 
         page.wait_for_selector(".badge.ok:has-text('Đã gửi')")
         screenshots(page, "05-da-gui")
         assert Submission.objects.get(assessment=assessment, agency=stp).is_submitted
-        assert page.locator(f"#id_s_{cid}").count() == 0  # read-only after submission
+        assert page.locator(f"#id_self_score_{cid}").count() == 0  # read-only after submission
         _logout(page)
 
         _login(page, base, "snv")

@@ -98,7 +98,7 @@ def test_refused_when_unchanged_locked_a_parent_or_another_frameworks_criterion(
     )
     with pytest.raises(services.DomainError, match="không thuộc bộ tiêu chí"):
         _mark(world, criterion=foreign)
-    services.lock(user=world["owner_user"], assessment=world["assessment"])
+    services.lock(user=world["owner_user"], assessment=world["assessment"], reason="Hết đợt")
     with pytest.raises(services.DomainError, match="đã khóa"):
         _mark(world, applicable=True)
     assert Score.objects.get(criterion=world["leaf"]).applicable is False
@@ -129,15 +129,15 @@ def test_entry_page_shows_not_applicable_without_an_input_and_a_smaller_subtotal
     cid = world["leaf"].pk
     client.force_login(world["editor"])
     html = client.get(_entry_url(world)).content.decode()
-    assert f'name="s_{cid}"' in html
+    assert f'name="self_score_{cid}"' in html
     assert re.search(r"Tổng điểm tự đánh giá của cơ quan: <output[^>]*>0</output> / 4\b", html)
     _mark(world)
     html = client.get(_entry_url(world)).content.decode()
     row = html[html.index(f'id="tc-{cid}"') :]
     row = row[: row.index("</tr>")]
     assert "Không áp dụng" in row
-    assert f'name="s_{cid}"' not in html
-    assert f'name="s_{world["other_leaf"].pk}"' in html  # the rest stays editable
+    assert f'name="self_score_{cid}"' not in html
+    assert f'name="self_score_{world["other_leaf"].pk}"' in html  # the rest stays editable
     assert re.search(r"Tổng điểm tự đánh giá của cơ quan: <output[^>]*>0</output> / 2\b", html)
     assert f'id="ev-{cid}"' not in html  # no evidence for a criterion that does not apply
 
@@ -147,7 +147,13 @@ def test_editor_cannot_enter_a_score_there_by_direct_post_or_through_the_service
     cid, other = world["leaf"].pk, world["other_leaf"].pk
     _mark(world)
     client.force_login(world["editor"])
-    data = {f"v_{cid}": "1", f"s_{cid}": "1,5", f"e_{cid}": "Có", f"v_{other}": "0", f"s_{other}": "0,5"}
+    data = {
+        f"version_{cid}": "1",
+        f"self_score_{cid}": "1,5",
+        f"explanation_{cid}": "Có",
+        f"version_{other}": "0",
+        f"self_score_{other}": "0,5",
+    }
     response = client.post(_entry_url(world), data, follow=True)
     assert response.status_code == 200
     assert "không lưu điểm nhập cho: 1.2" in response.content.decode()
@@ -188,7 +194,7 @@ def test_marking_it_applicable_again_reopens_the_input(client, world):
     assert response["Location"].endswith(f"#tc-{world['leaf'].pk}")
     client.force_login(world["editor"])
     html = client.get(_entry_url(world)).content.decode()
-    assert f'name="s_{world["leaf"].pk}"' in html
+    assert f'name="self_score_{world["leaf"].pk}"' in html
 
 
 @pytest.mark.django_db
@@ -206,8 +212,8 @@ def test_appraisal_page_takes_no_score_for_it(client, world):
     Assessment.objects.filter(pk=world["assessment"].pk).update(phase=Assessment.Phase.APPRAISAL)
     client.force_login(world["users"]["appraiser"])
     html = client.get(reverse("assessments:appraisal", args=[world["assessment"].pk])).content.decode()
-    assert f'name="a_{world["leaf"].pk}"' not in html
-    assert f'name="a_{world["other_leaf"].pk}"' in html
+    assert f'name="score_{world["leaf"].pk}"' not in html
+    assert f'name="score_{world["other_leaf"].pk}"' in html
     assert "Không áp dụng" in html
     world["assessment"].refresh_from_db()
     with pytest.raises(services.DomainError, match="không áp dụng"):

@@ -30,9 +30,12 @@ def test_second_save_of_the_same_criterion_is_refused_with_the_newer_value(two_e
     cid, uid = leaf.criterion.pk, untouched.criterion.pk
     url = reverse("assessments:entry", args=[open_assessment.pk, stp.pk])
     # Both open the page at version 0; the first saves.
-    assert first.post(url, {f"v_{cid}": "0", f"s_{cid}": "0,75"}).status_code == 302
+    assert first.post(url, {f"version_{cid}": "0", f"self_score_{cid}": "0,75"}).status_code == 302
     # The second saves the same criterion from the stale page (and leaves another untouched).
-    response = second.post(url, {f"v_{cid}": "0", f"s_{cid}": "0,5", f"v_{uid}": "0", f"s_{uid}": ""})
+    response = second.post(
+        url,
+        {f"version_{cid}": "0", f"self_score_{cid}": "0,5", f"version_{uid}": "0", f"self_score_{uid}": ""},
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "0,75" in html and "đã sửa tiêu chí này" in html
@@ -40,7 +43,7 @@ def test_second_save_of_the_same_criterion_is_refused_with_the_newer_value(two_e
     score = Score.objects.get(assessment=open_assessment, criterion_id=cid)
     assert score.self_score == Decimal("0.75") and score.version == 1  # not overwritten
     # Saving again, having seen the newer value, overwrites on purpose.
-    assert second.post(url, {f"v_{cid}": "1", f"s_{cid}": "0,5"}).status_code == 302
+    assert second.post(url, {f"version_{cid}": "1", f"self_score_{cid}": "0,5"}).status_code == 302
     assert Score.objects.get(pk=score.pk).self_score == Decimal("0.5")
 
 
@@ -88,8 +91,8 @@ def test_history_shows_who_when_old_new_and_source(client, open_assessment, user
     cid = leaf.criterion.pk
     client.force_login(users["editor"])
     url = reverse("assessments:entry", args=[open_assessment.pk, stp.pk])
-    client.post(url, {f"v_{cid}": "0", f"s_{cid}": "0,5", f"e_{cid}": "Lần đầu"})
-    client.post(url, {f"v_{cid}": "1", f"s_{cid}": "0,25", f"e_{cid}": "Lần đầu"})
+    client.post(url, {f"version_{cid}": "0", f"self_score_{cid}": "0,5", f"explanation_{cid}": "Lần đầu"})
+    client.post(url, {f"version_{cid}": "1", f"self_score_{cid}": "0,25", f"explanation_{cid}": "Lần đầu"})
     score = Score.objects.get(assessment=open_assessment, criterion_id=cid)
     score.self_score = Decimal("0.3")
     score._change_source = ChangeSource.IMPORT

@@ -73,7 +73,7 @@ def _perform(client, action, world):
     if action == "view":
         return client.get(reverse("assessments:entry", args=[assessment.pk, agency.pk]))
     if action == "save_self_score":
-        data = {f"v_{cid}": "0", f"s_{cid}": "0,5", f"e_{cid}": "Có báo cáo"}
+        data = {f"version_{cid}": "0", f"self_score_{cid}": "0,5", f"explanation_{cid}": "Có báo cáo"}
         return client.post(reverse("assessments:entry", args=[assessment.pk, agency.pk]), data)
     if action == "submit":
         return client.post(reverse("assessments:submit", args=[assessment.pk, agency.pk]))
@@ -83,7 +83,8 @@ def _perform(client, action, world):
         )
     if action == "appraise":
         return client.post(
-            reverse("assessments:appraisal", args=[assessment.pk]), {f"v_{cid}": "0", f"a_{cid}": "0,25"}
+            reverse("assessments:appraisal", args=[assessment.pk]),
+            {f"version_{cid}": "0", f"score_{cid}": "0,25"},
         )
     if action == "lock":
         return client.post(reverse("assessments:lock", args=[assessment.pk]), {"reason": "Hết đợt"})
@@ -183,7 +184,7 @@ def test_editor_cannot_reach_other_agency_through_any_url(client, world, users):
         (
             "post",
             reverse("assessments:entry", args=[assessment.pk, other.pk]),
-            {f"v_{cid}": "0", f"s_{cid}": "1"},
+            {f"version_{cid}": "0", f"self_score_{cid}": "1"},
         ),
         ("post", reverse("assessments:submit", args=[assessment.pk, other.pk]), {}),
         (
@@ -211,7 +212,12 @@ def test_editor_cannot_write_appraised_scores(client, world, users):
     assessment, agency, cid = world["assessment"], world["agency"], world["leaf"].criterion.pk
     client.force_login(users["editor"])
     # An extra field on the entry form is ignored: only the self score is written.
-    data = {f"v_{cid}": "0", f"s_{cid}": "0,5", f"a_{cid}": "0,5", "appraised_score": "0,5"}
+    data = {
+        f"version_{cid}": "0",
+        f"self_score_{cid}": "0,5",
+        f"score_{cid}": "0,5",
+        "appraised_score": "0,5",
+    }
     client.post(reverse("assessments:entry", args=[assessment.pk, agency.pk]), data)
     score = Score.objects.get(assessment=assessment, criterion_id=cid)
     assert score.self_score == Decimal("0.5")
@@ -234,12 +240,12 @@ def test_editor_cannot_write_after_submission_or_lock(client, world, users):
     client.force_login(users["editor"])
     url = reverse("assessments:entry", args=[assessment.pk, agency.pk])
     version = Score.objects.get(assessment=assessment, criterion_id=cid).version
-    response = client.post(url, {f"v_{cid}": str(version), f"s_{cid}": "0,5"})
+    response = client.post(url, {f"version_{cid}": str(version), f"self_score_{cid}": "0,5"})
     assert response.status_code == 403
     assert "Đã gửi" in response.content.decode()
     services.return_part(user=users["process_owner"], assessment=assessment, agency=agency, comment="Sửa lại")
-    services.lock(user=users["process_owner"], assessment=assessment)
-    response = client.post(url, {f"v_{cid}": str(version), f"s_{cid}": "0,5"})
+    services.lock(user=users["process_owner"], assessment=assessment, reason="Hết đợt")
+    response = client.post(url, {f"version_{cid}": str(version), f"self_score_{cid}": "0,5"})
     assert response.status_code == 403
     assert "khóa" in response.content.decode()
     assert Score.objects.get(assessment=assessment, criterion_id=cid).self_score == Decimal("0")
@@ -279,8 +285,8 @@ def test_pages_offer_only_allowed_actions(client, world, users, role):
     assessment, agency, cid = world["assessment"], world["agency"], world["leaf"].criterion.pk
     client.force_login(users[role])
     page = client.get(reverse("assessments:entry", args=[assessment.pk, agency.pk])).content.decode()
-    assert (f'name="s_{cid}"' in page) is has_inputs
-    assert (reverse("assessments:submit", args=[assessment.pk, agency.pk]) in page) is has_submit
+    assert (f'name="self_score_{cid}"' in page) is has_inputs
+    assert ('name="action" value="submit"' in page) is has_submit
     applicability_url = reverse("assessments:set_applicability", args=[assessment.pk, agency.pk, cid])
     assert (applicability_url in page) is (role == "process_owner")
     assert ("Đánh dấu không áp dụng" in page) is (role == "process_owner")
@@ -295,4 +301,4 @@ def test_pages_offer_only_allowed_actions(client, world, users, role):
     if appraisal_inputs is None:
         assert appraisal.status_code == 404
     else:
-        assert (f'name="a_{cid}"' in appraisal.content.decode()) is appraisal_inputs
+        assert (f'name="score_{cid}"' in appraisal.content.decode()) is appraisal_inputs

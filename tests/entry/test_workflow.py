@@ -77,8 +77,8 @@ def test_passed_deadline_locks_entry_but_submits_nothing(client, open_assessment
     client.force_login(users["editor"])
     url = reverse("assessments:entry", args=[open_assessment.pk, stp.pk])
     page = client.get(url).content.decode()
-    assert "Đã quá hạn" in page and f'name="s_{cid}"' not in page
-    assert client.post(url, {f"v_{cid}": "1", f"s_{cid}": "0,5"}).status_code == 403
+    assert "Đã quá hạn" in page and f'name="self_score_{cid}"' not in page
+    assert client.post(url, {f"version_{cid}": "1", f"self_score_{cid}": "0,5"}).status_code == 403
     assert client.post(reverse("assessments:submit", args=[open_assessment.pk, stp.pk])).status_code == 403
     with pytest.raises(services.DomainError, match="quá hạn"):
         services.submit_part(user=users["editor"], assessment=open_assessment, agency=stp)
@@ -169,7 +169,9 @@ def test_appraisal_explanation_and_recheck(client, open_assessment, users, stp):
     client.force_login(appraiser)
     url = reverse("assessments:appraisal", args=[open_assessment.pk])
     version = Score.objects.get(assessment=open_assessment, criterion_id=cid).version
-    response = client.post(url, {f"v_{cid}": version, f"a_{cid}": "0,25", f"c_{cid}": "Thiếu báo cáo quý"})
+    response = client.post(
+        url, {f"version_{cid}": version, f"score_{cid}": "0,25", f"comment_{cid}": "Thiếu báo cáo quý"}
+    )
     assert response.status_code == 302
     score = Score.objects.get(assessment=open_assessment, criterion_id=cid)
     assert (score.appraised_score, score.appraisal_comment) == (Decimal("0.25"), "Thiếu báo cáo quý")
@@ -184,15 +186,17 @@ def test_appraisal_explanation_and_recheck(client, open_assessment, users, stp):
     client.force_login(editor)
     entry_url = reverse("assessments:entry", args=[open_assessment.pk, stp.pk])
     html = client.get(entry_url).content.decode()
-    assert f'name="r_{cid}"' in html and "Thiếu báo cáo quý" in html
-    assert f'name="s_{cid}"' not in html
-    client.post(entry_url, {f"v_{cid}": score.version, f"r_{cid}": "Đã có báo cáo, gửi kèm"})
+    assert f'name="response_{cid}"' in html and "Thiếu báo cáo quý" in html
+    assert f'name="self_score_{cid}"' not in html
+    client.post(entry_url, {f"version_{cid}": score.version, f"response_{cid}": "Đã có báo cáo, gửi kèm"})
     assert Score.objects.get(pk=score.pk).response == "Đã có báo cáo, gửi kèm"
     # Re-check: the final score.
     services.set_phase(user=owner, assessment=open_assessment, phase=Assessment.Phase.RECHECK)
     client.force_login(appraiser)
     version = Score.objects.get(pk=score.pk).version
-    client.post(url, {f"v_{cid}": version, f"a_{cid}": "0,5", f"c_{cid}": "Chấp nhận giải trình"})
+    client.post(
+        url, {f"version_{cid}": version, f"score_{cid}": "0,5", f"comment_{cid}": "Chấp nhận giải trình"}
+    )
     score.refresh_from_db()
     assert score.rechecked_score == Decimal("0.5") and score.final_score == Decimal("0.5")
     assert score.appraised_score == Decimal("0.25")

@@ -29,6 +29,7 @@ class FakeCriterion:
             return []
 
     agencies = _Agencies()
+    agency_links = _Agencies()
 
 
 class FakeScore:

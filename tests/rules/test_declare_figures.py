@@ -198,7 +198,9 @@ def test_the_history_page_shows_the_figures_with_vietnamese_labels(client, open_
     declare(open_assessment, owner, snv, "1.1", "40/41")
     declare(open_assessment, owner, snv, "1.1", "39/41")
     client.force_login(owner)
-    url = reverse("criterion_history", args=[open_assessment.pk, criterion(open_assessment, "1.1").pk])
+    url = reverse(
+        "assessments:criterion_history", args=[open_assessment.pk, criterion(open_assessment, "1.1").pk]
+    )
     html = client.get(url).content.decode()
     assert 'Số liệu tự đánh giá</strong>: <span class="old">40/41</span> → <span class="new">39/41' in html
     assert "self_figures" not in html
