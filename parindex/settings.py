@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Pages of a signed-in user: Cache-Control: private, no-store (assessments/middleware.py).
+    "assessments.middleware.PrivatePagesMiddleware",
     "csp.middleware.CSPMiddleware",
     # django-axes must stay last: it locks an account after repeated failed logins.
     "axes.middleware.AxesMiddleware",
