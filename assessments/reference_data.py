@@ -28,6 +28,7 @@ from .models import (
     Score,
     Subject,
     SubjectKind,
+    SubjectName,
 )
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -103,6 +104,24 @@ def load_provinces(report: LoadReport) -> None:
         subject = by_key[(row["code"], row["valid_from"])]
         if row["merged_from"] and subject.pk in created:
             subject.predecessors.add(*[by_key[(code, "")] for code in row["merged_from"].split(";")])
+    load_former_names(by_key)
+
+
+def load_former_names(by_key: dict) -> None:
+    """Names provinces had in earlier years (province-names.tsv), for a province that has no
+    former name recorded yet."""
+    rows = read_tsv("province-names.tsv")
+    named = set(SubjectName.objects.values_list("subject_id", flat=True).distinct())
+    for row in rows:
+        subject = by_key[(row["code"], row["subject_valid_from"])]
+        if subject.pk in named:
+            continue
+        SubjectName.objects.create(
+            subject=subject,
+            name=row["name"],
+            valid_from=_date(row["valid_from"]),
+            valid_until=_date(row["valid_until"]),
+        )
 
 
 def load_framework_2023(report: LoadReport) -> tuple[Framework, bool]:

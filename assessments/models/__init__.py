@@ -2,7 +2,7 @@ from .accounts import Profile, Role
 from .assessment import Assessment, ChangeSource, PublishedResult, Score
 from .evidence import Evidence
 from .framework import Criterion, Framework, GradeBand, ScoringMethod, criterion_label, sort_key_for
-from .reference import Agency, Subject, SubjectKind
+from .reference import Agency, Subject, SubjectKind, SubjectName
 from .workflow import DeadlineExtension, ReminderLog, Stage, Submission, SubmittedAnswer, WorkflowEvent
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Stage",
     "Subject",
     "SubjectKind",
+    "SubjectName",
     "Submission",
     "SubmittedAnswer",
     "WorkflowEvent",
