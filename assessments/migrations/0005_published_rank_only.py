@@ -5,55 +5,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0004_framework_owner'),
+        ("assessments", "0004_framework_owner"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SubjectName',
+            name="SubjectName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='hiệu lực từ ngày')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='hiệu lực đến ngày')),
-                ('name', models.CharField(max_length=200, verbose_name='tên')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="hiệu lực từ ngày")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="hiệu lực đến ngày")),
+                ("name", models.CharField(max_length=200, verbose_name="tên")),
             ],
             options={
-                'verbose_name': 'tên trước đây',
-                'verbose_name_plural': 'tên trước đây',
-                'ordering': ['subject', 'valid_from'],
+                "verbose_name": "tên trước đây",
+                "verbose_name_plural": "tên trước đây",
+                "ordering": ["subject", "valid_from"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='publishedresult',
-            name='published_index_in_range',
+            model_name="publishedresult",
+            name="published_index_in_range",
         ),
         migrations.AlterField(
-            model_name='historicalpublishedresult',
-            name='index',
-            field=models.DecimalField(blank=True, decimal_places=4, help_text='Trống khi nguồn chỉ công bố thứ hạng.', max_digits=7, null=True, verbose_name='chỉ số (%)'),
+            model_name="historicalpublishedresult",
+            name="index",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=4,
+                help_text="Trống khi nguồn chỉ công bố thứ hạng.",
+                max_digits=7,
+                null=True,
+                verbose_name="chỉ số (%)",
+            ),
         ),
         migrations.AlterField(
-            model_name='publishedresult',
-            name='index',
-            field=models.DecimalField(blank=True, decimal_places=4, help_text='Trống khi nguồn chỉ công bố thứ hạng.', max_digits=7, null=True, verbose_name='chỉ số (%)'),
+            model_name="publishedresult",
+            name="index",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=4,
+                help_text="Trống khi nguồn chỉ công bố thứ hạng.",
+                max_digits=7,
+                null=True,
+                verbose_name="chỉ số (%)",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publishedresult',
-            constraint=models.CheckConstraint(condition=models.Q(('index__isnull', True), models.Q(('index__gte', 0), ('index__lte', 100)), _connector='OR'), name='published_index_in_range'),
+            model_name="publishedresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("index__isnull", True), models.Q(("index__gte", 0), ("index__lte", 100)), _connector="OR"
+                ),
+                name="published_index_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publishedresult',
-            constraint=models.CheckConstraint(condition=models.Q(('index__isnull', False), ('rank__isnull', False), _connector='OR'), name='published_index_or_rank'),
+            model_name="publishedresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("index__isnull", False), ("rank__isnull", False), _connector="OR"),
+                name="published_index_or_rank",
+            ),
         ),
         migrations.AddField(
-            model_name='subjectname',
-            name='subject',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='former_names', to='assessments.subject', verbose_name='đối tượng'),
+            model_name="subjectname",
+            name="subject",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="former_names",
+                to="assessments.subject",
+                verbose_name="đối tượng",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subjectname',
-            constraint=models.UniqueConstraint(fields=('subject', 'name'), name='subject_name_unique'),
+            model_name="subjectname",
+            constraint=models.UniqueConstraint(fields=("subject", "name"), name="subject_name_unique"),
         ),
     ]

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
