@@ -29,6 +29,7 @@ from .published import (
     TOTAL_TEXTS,
     YEAR,
     PublishedRow,
+    _check_duplicates,
     _is_index_text,
     _is_rank_text,
     _title_like,
@@ -366,13 +367,7 @@ def _settle_year(year: int, rows: list[PublishedRow], kind: str, outcome: Import
         if not outcome.errors:
             outcome.error(f"Bảng kết quả toàn quốc không có dòng số liệu nào của năm {year}.")
         return
-    seen: dict = {}
-    for r in rows:
-        key = (r.subject.pk, r.field_code)
-        if key in seen:
-            outcome.error(f"tỉnh, thành phố trùng với dòng {seen[key]}", r.row, r.subject.name)
-        else:
-            seen[key] = r.row
+    _check_duplicates(rows, outcome, key=lambda r: (r.subject.pk, r.field_code), what="tỉnh, thành phố")
     units = ranked_count_default(rows[0].subject, year)
     for field_code in sorted({r.field_code for r in rows}):
         part = [r for r in rows if r.field_code == field_code]
