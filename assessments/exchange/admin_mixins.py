@@ -2,15 +2,17 @@
 django-import-export, in Vietnamese) and the annex export view.
 
 The confirm step imports exactly what was previewed, once: the preview signs a token over
-the stored file's SHA-256 and every parameter (table type, subject, year, format, file,
-user); the confirm refuses a token that does not match what it is sent (a year changed in
-the page, another file), a file that changed, and a preview already imported (the stored
-file is taken by an atomic rename, so two confirms cannot both read it).
+the stored file's SHA-256, every parameter (table type, subject, year, format, file, user)
+and the rows the preview shows; the confirm refuses a token that does not match what it is
+sent (a year changed in the page, another file), a file that changed, a preview already
+imported (the stored file is taken by an atomic rename, so two confirms cannot both read
+it), and an import that would not do what the preview showed (rolled back).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import uuid
 
@@ -19,6 +21,7 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from import_export.admin import ImportMixin
@@ -40,6 +43,10 @@ PREVIEW_MISMATCH = (
     "đổi): không nhập. Hãy tải tệp lên và xem trước lần nữa."
 )
 PREVIEW_EXPIRED = "Bản xem trước đã quá 2 giờ: không nhập. Hãy tải tệp lên và xem trước lần nữa."
+DATA_CHANGED = (
+    "Dữ liệu đã thay đổi từ lúc xem trước (có người vừa sửa hoặc nhập): kết quả nhập sẽ khác bản "
+    "xem trước, nên không nhập gì. Hãy tải tệp lên và xem trước lần nữa."
+)
 FILE_CHANGED = "Tệp đã thay đổi sau khi xem trước: không nhập. Hãy tải tệp lên và xem trước lần nữa."
 
 
@@ -63,6 +70,16 @@ class PreviewStorage(TempFolderStorage):
 
 class BoundConfirmForm(ExchangeConfirmForm):
     token = forms.CharField(widget=forms.HiddenInput)
+
+
+class PreviewOutdated(Exception):
+    """The import would not do what the preview showed: rolled back."""
+
+
+def changes_digest(outcome) -> str:
+    """What an import does, row by row: status and old → new values."""
+    rows = [[c.row, c.code, c.status, c.details()] for c in outcome.changes]
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
 
 
 def _as_text(value) -> str:
@@ -137,8 +154,32 @@ class ExchangeImportMixin(ImportMixin):
             return self._refuse_confirm(request, FILE_CHANGED)
         input_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
         dataset = input_format.create_dataset(data)
-        result = self.process_dataset(dataset, form, request, **kwargs)
+        try:
+            with transaction.atomic():
+                result = self.process_dataset(dataset, form, request, **kwargs)
+                outcome = getattr(result, "outcome", None)
+                if (
+                    outcome is not None
+                    and not outcome.errors
+                    and changes_digest(outcome) != signed.get("changes")
+                ):
+                    raise PreviewOutdated
+        except PreviewOutdated:
+            return self._refuse_confirm(request, DATA_CHANGED)
         return self.process_result(result, request)
+
+    def import_action(self, request, **kwargs):
+        """The preview; its confirm token also binds the rows it shows (new, changed, unchanged
+        with their old → new values), so that a confirm imports exactly those."""
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        form, result = context.get("confirm_form"), context.get("result")
+        outcome = getattr(result, "outcome", None)
+        if form is not None and outcome is not None and form.initial.get("token"):
+            payload = signing.loads(form.initial["token"], salt=CONFIRM_SALT)
+            payload["changes"] = changes_digest(outcome)
+            form.initial["token"] = signing.dumps(payload, salt=CONFIRM_SALT)
+        return response
 
     def _refuse_confirm(self, request, message: str):
         messages.error(request, message)

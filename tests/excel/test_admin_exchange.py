@@ -219,3 +219,21 @@ def test_a_file_changed_after_the_preview_is_refused(admin_client, provinces):
         "Tệp đã thay đổi sau khi xem trước: không nhập. Hãy tải tệp lên và xem trước lần nữa."
     ]
     assert not Score.objects.exists()
+
+
+def test_a_confirm_after_the_data_changed_since_the_preview_imports_nothing(admin_client, provinces):
+    subject = Subject.objects.get(code="70", valid_until__isnull=False)
+    data = preview_annex(admin_client, subject)
+    # Meanwhile another import stores the same table: confirming would now change nothing,
+    # not create the 101 rows the preview showed.
+    other = preview_annex(admin_client, subject)
+    confirm_import(admin_client, other)
+    history = Score.history.count()
+
+    messages = confirm_import(admin_client, data)
+
+    assert messages == [
+        "Dữ liệu đã thay đổi từ lúc xem trước (có người vừa sửa hoặc nhập): kết quả nhập sẽ khác bản "
+        "xem trước, nên không nhập gì. Hãy tải tệp lên và xem trước lần nữa."
+    ]
+    assert Score.history.count() == history
