@@ -321,6 +321,8 @@ def store_published(rows: list[PublishedRow], outcome: ImportOutcome, *, dry_run
                 continue
             if r.score is None:
                 new["score"] = old.score
+            if r.index is None:  # a rank-only row adds what it knows, erases nothing
+                new["index"] = old.index
             fields = [
                 (labels[k], getattr(old, k), v)
                 for k, v in new.items()

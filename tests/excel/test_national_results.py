@@ -163,6 +163,11 @@ def test_rank_only_rows_are_stored_with_their_rank(reference_data):
     assert (bp.index, bp.rank, bp.ranked_count) == (None, 21, 63)
     assert (stored(2023, "Bình Dương").index, stored(2023, "Bình Dương").rank) == (None, 40)
     assert str(bp) == "Bình Phước 2023 (tổng): hạng 21"
+    # A later table with the index keeps the rank; a rank-only one again erases no index.
+    import_national_sheet(sheet_of(two_row_workbook()), 2023)
+    assert (stored(2023, "Bình Phước").index, stored(2023, "Bình Phước").rank) == (Decimal("88.01"), 21)
+    import_national_sheet(sheet_of(two_row_workbook([tuple(r) for r in rows])), 2023)
+    assert (stored(2023, "Bình Phước").index, stored(2023, "Bình Phước").rank) == (Decimal("88.01"), 21)
 
 
 def test_every_problem_of_a_file_is_reported_at_once(reference_data):
