@@ -3,7 +3,7 @@
 import datetime
 import unicodedata
 
-from .models import Assessment, Subject
+from .models import Assessment, Subject, SubjectName
 
 
 class SubjectNotFound(LookupError):
@@ -14,8 +14,21 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip().casefold()
 
 
+def names_in_year(year: int | None) -> dict[int, list[str]]:
+    """The names subjects had during the year besides their current one ("Thừa Thiên Huế"
+    in 2023), by subject pk; every former name when the year is None."""
+    names = SubjectName.objects.all()
+    if year is not None:
+        names = names.valid_in_year(year)
+    found: dict[int, list[str]] = {}
+    for subject_id, name in names.values_list("subject_id", "name"):
+        found.setdefault(subject_id, []).append(name)
+    return found
+
+
 def resolve_subject(text: str, year: int | None = None) -> Subject:
     """ "Bình Phước", "bình phước", "tỉnh Bình Phước" or "70"; valid in the given year.
+    A name the subject had that year is accepted too ("Thừa Thiên Huế" for 2023).
 
     Where a name or code was reused after the 2025 merger, the unit that existed at the
     end of the year wins.
@@ -27,7 +40,14 @@ def resolve_subject(text: str, year: int | None = None) -> Subject:
     candidates = Subject.objects.all()
     if year is not None:
         candidates = candidates.valid_in_year(year)
-    matches = [s for s in candidates if s.code == text.strip() or _fold(s.name) == wanted]
+    former = names_in_year(year)
+    matches = [
+        s
+        for s in candidates
+        if s.code == text.strip()
+        or _fold(s.name) == wanted
+        or any(_fold(name) == wanted for name in former.get(s.pk, ()))
+    ]
     if not matches:
         when = f" trong năm {year}" if year else ""
         raise SubjectNotFound(f"Không tìm thấy đối tượng đánh giá '{text}'{when}.")

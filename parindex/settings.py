@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Pages of a signed-in user: Cache-Control: private, no-store (assessments/middleware.py).
+    "assessments.middleware.PrivatePagesMiddleware",
     "csp.middleware.CSPMiddleware",
     # django-axes must stay last: it locks an account after repeated failed logins.
     "axes.middleware.AxesMiddleware",
@@ -149,6 +151,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Evidence files are private: never served from a public URL, only through a view
 # that checks permissions.
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# The key that signs backup manifests (HMAC-SHA256); restoring needs the key that signed the
+# archive. Empty: derived from SECRET_KEY (assessments/management/commands/backup_data.py).
+BACKUP_SIGNING_KEY = os.getenv("BACKUP_SIGNING_KEY", "")
 MEDIA_URL = "/private-media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(25 * 1024 * 1024))

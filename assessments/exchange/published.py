@@ -1,6 +1,6 @@
 """Published indices and ranks: the field summary table of one subject (this year and last,
-two header rows with merged cells, a "Tổng" row) and the national results table (every
-province's total index and rank, and per-field indices where given).
+two header rows with merged cells, a "Tổng" row), and what it shares with the national
+results table (`national.py`): reading ranks and indices, storing PublishedResult rows.
 
 Published figures are stored as published (PublishedResult); where they differ from the
 figures computed from the scores, the difference is reported, never hidden.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -18,6 +18,7 @@ from django.db import transaction
 from assessments import scoring
 from assessments.decimals import NotANumber, format_index, parse_decimal
 from assessments.models import Assessment, ChangeSource, Framework, PublishedResult, Subject, SubjectKind
+from assessments.subjects import names_in_year
 
 from .annex import normalise_code
 from .problems import CHANGED, NEW, UNCHANGED, ImportOutcome, RowChange
@@ -99,15 +100,10 @@ class PublishedRow:
     year: int
     field_code: str
     field_name: str
-    index: Decimal
+    index: Decimal | None  # None: only the rank is published
     rank: int | None
     ranked_count: int | None
     score: Decimal | None = None
-
-
-@dataclass
-class ParsedPublished:
-    rows: list[PublishedRow] = field(default_factory=list)
 
 
 # --- field summary ------------------------------------------------------------------------
@@ -326,6 +322,8 @@ def store_published(rows: list[PublishedRow], outcome: ImportOutcome, *, dry_run
                 continue
             if r.score is None:
                 new["score"] = old.score
+            if r.index is None:  # a rank-only row adds what it knows, erases nothing
+                new["index"] = old.index
             fields = [
                 (labels[k], getattr(old, k), v)
                 for k, v in new.items()
@@ -350,58 +348,17 @@ def store_published(rows: list[PublishedRow], outcome: ImportOutcome, *, dry_run
     return outcome
 
 
-# --- national results ---------------------------------------------------------------------
-
-
-@dataclass
-class NationalHeader:
-    position: int
-    code: int | None
-    name: int | None
-    index: int | None
-    rank: int | None
-    score: int | None
-    fields: dict[str, dict[str, int]]  # field code -> {"index": col, "rank": col}
-
-
-def find_national_header(sheet: Sheet) -> NationalHeader | None:
-    for position in range(len(sheet.rows)):
-        if _title_like(sheet.rows[position][1]):
-            continue
-        low, up = _header_labels(sheet, position)
-        header = NationalHeader(position, None, None, None, None, None, {})
-        for column, (text, above) in enumerate(zip(low, up, strict=True)):
-            ref = FIELD_REF.search(text) or (
-                FIELD_REF.search(above) if not text or text in ("chi so", "hang") else None
-            )
-            label = text if not (ref and not FIELD_REF.search(text)) else f"{above} {text}"
-            if ref:
-                code = ref.group(1) or ref.group(2)
-                kind = "rank" if re.search(r"\b(thu hang|xep hang|hang|rank)\b", label) else "index"
-                header.fields.setdefault(code, {}).setdefault(kind, column)
-            elif label in ("ma", "ma tinh", "ma hanh chinh", "ma dvhc", "code", "ma so"):
-                header.code = column
-            elif label in ("stt", "tt", "so tt"):
-                continue
-            elif label.startswith(("tinh", "dia phuong", "ten", "don vi", "province", "name")):
-                header.name = header.name if header.name is not None else column
-            elif _is_rank_text(label):
-                header.rank = header.rank if header.rank is not None else column
-            elif _is_index_text(label):
-                header.index = header.index if header.index is not None else column
-            elif label in ("diem", "tong diem", "score", "diem so"):
-                header.score = column
-        if header.index is not None and (header.code is not None or header.name is not None):
-            return header
-    return None
-
-
 def subject_lookup(year: int, kind: str):
+    """Subjects of the kind at the year's end, by code and by every name they had that year."""
     subjects = list(Subject.objects.filter(kind=kind).valid_on(datetime.date(year, 12, 31)))
+    former = names_in_year(year)
     by_code = {s.code: s for s in subjects if s.code}
     by_name: dict[str, Subject] = {}
     for s in subjects:
         by_name.setdefault(name_key(s.name), s)
+    for s in subjects:
+        for name in former.get(s.pk, ()):
+            by_name.setdefault(name_key(name), s)
     return subjects, by_code, by_name
 
 
@@ -411,113 +368,3 @@ def name_key(text: str) -> str:
         if key.startswith(prefix):
             key = key[len(prefix) :]
     return key
-
-
-def parse_national(sheet: Sheet, year: int, kind: str, outcome: ImportOutcome) -> list[PublishedRow]:
-    header = find_national_header(sheet)
-    if header is None:
-        outcome.error(
-            "Không tìm thấy dòng tiêu đề của bảng kết quả toàn quốc (cần cột Tỉnh, thành phố "
-            "hoặc Mã, và cột Chỉ số)."
-        )
-        return []
-    _subjects, by_code, by_name = subject_lookup(year, kind)
-    rows: list[PublishedRow] = []
-    for number, values in sheet.rows[header.position + 1 :]:
-        if is_column_numbering(values):
-            continue
-        raw_code = normalise_code(cell(values, header.code)) if header.code is not None else None
-        raw_name = clean_text(cell(values, header.name))
-        if not raw_code and not raw_name:
-            continue
-        if fold(raw_name) in TOTAL_TEXTS or _is_index_text(fold(cell(values, header.index) or "")):
-            continue
-        label = raw_name or raw_code
-        subject = None
-        if raw_code:
-            subject = by_code.get(raw_code) or by_code.get(raw_code.zfill(2))
-        if subject is None and raw_name:
-            subject = by_name.get(name_key(raw_name))
-        if subject is None:
-            outcome.error(f"không tìm thấy tỉnh, thành phố '{label}' trong năm {year}", number)
-            continue
-        cells = [("", "index", header.index), ("", "rank", header.rank), ("", "score", header.score)]
-        for code, columns in sorted(header.fields.items(), key=lambda item: int(item[0])):
-            cells += [(code, k, c) for k, c in columns.items()]
-        found: dict[str, dict] = {}
-        for field_code, what, column in cells:
-            if column is None:
-                continue
-            raw = cell(values, column)
-            where = f"{subject.name}{' – lĩnh vực ' + field_code if field_code else ''}"
-            if isinstance(raw, FormulaWithoutValue):
-                outcome.error(
-                    f"ô {raw.ref} là công thức {raw.formula} chưa có giá trị đã tính", number, where
-                )
-                continue
-            entry = found.setdefault(field_code, {})
-            try:
-                if what == "index":
-                    entry["index"] = parse_index(raw)
-                elif what == "score":
-                    entry["score"] = parse_decimal(raw)
-                else:
-                    entry["rank"], entry["count"] = parse_rank(raw)
-            except NotANumber as exc:
-                outcome.error(f"{'chỉ số' if what == 'index' else 'điểm'} {exc}", number, where)
-            except ValueError:
-                outcome.error(f"thứ hạng '{clean_text(raw)}' không phải là số", number, where)
-        for field_code, entry in found.items():
-            if entry.get("index") is None:
-                if field_code == "" and not outcome.errors:
-                    outcome.error("thiếu chỉ số", number, subject.name)
-                continue
-            rows.append(
-                PublishedRow(
-                    number,
-                    subject,
-                    year,
-                    field_code,
-                    "Tổng" if not field_code else f"Lĩnh vực {field_code}",
-                    entry["index"],
-                    entry.get("rank"),
-                    entry.get("count"),
-                    entry.get("score"),
-                )
-            )
-    return rows
-
-
-def import_national_sheet(
-    sheet: Sheet,
-    year: int,
-    *,
-    kind: str = SubjectKind.PROVINCE,
-    dry_run: bool = False,
-    outcome: ImportOutcome | None = None,
-) -> ImportOutcome:
-    outcome = outcome if outcome is not None else ImportOutcome()
-    outcome.dry_run = dry_run
-    rows = parse_national(sheet, year, kind, outcome)
-    if not rows and not outcome.errors:
-        outcome.error("Bảng kết quả toàn quốc không có dòng số liệu nào.")
-    _check_duplicates(rows, outcome, key=lambda r: (r.subject.pk, r.field_code), what="tỉnh, thành phố")
-    if outcome.errors:
-        return outcome
-    totals = [r for r in rows if r.field_code == ""]
-    if all(r.rank is None for r in totals):
-        ranks = scoring.rank({r.subject.pk: r.index for r in totals})
-        for r in totals:
-            r.rank = ranks[r.subject.pk]
-        outcome.note("Bảng không có cột thứ hạng: thứ hạng được tính từ chỉ số (làm tròn 2 chữ số).")
-    expected = ranked_count_default(totals[0].subject, year) if totals else 0
-    stated = {r.ranked_count for r in totals if r.ranked_count}
-    if not stated:
-        for r in rows:
-            r.ranked_count = len(totals) if len(totals) == expected else expected
-    if totals and len(totals) != expected:
-        outcome.note(
-            f"Bảng có {len(totals)} tỉnh, thành phố; năm {year} có {expected} đơn vị theo danh mục. "
-            "Số đơn vị được xếp hạng ghi theo danh mục."
-        )
-    return store_published(rows, outcome, dry_run=dry_run)

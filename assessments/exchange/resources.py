@@ -18,13 +18,9 @@ from import_export.results import Error, Result, RowResult
 from assessments.models import Subject
 
 from .annex import choose_sheet, import_annex_table, parse_annex
+from .national import find_national_header, import_national_sheet
 from .problems import CHANGED, NEW, STATUS_LABELS, FileRefused, ImportOutcome
-from .published import (
-    find_national_header,
-    find_summary_header,
-    import_field_summary_sheet,
-    import_national_sheet,
-)
+from .published import find_summary_header, import_field_summary_sheet
 from .safety import MAX_BYTES, check_size
 from .tables import Sheet, read_tables
 

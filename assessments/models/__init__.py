@@ -11,7 +11,7 @@ from .framework import (
     criterion_label,
     sort_key_for,
 )
-from .reference import Agency, Subject, SubjectKind
+from .reference import Agency, Subject, SubjectKind, SubjectName
 from .workflow import DeadlineExtension, ReminderLog, Stage, Submission, SubmittedAnswer, WorkflowEvent
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "Stage",
     "Subject",
     "SubjectKind",
+    "SubjectName",
     "Submission",
     "SubmittedAnswer",
     "WorkflowEvent",

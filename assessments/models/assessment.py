@@ -204,7 +204,14 @@ class PublishedResult(HistoryStamps, models.Model):
     field_code = models.CharField("mã lĩnh vực", max_length=30, blank=True)
     field_name = models.CharField("tên lĩnh vực", max_length=300, blank=True)
     score = score_field("điểm", null=True, blank=True)
-    index = models.DecimalField("chỉ số (%)", max_digits=7, decimal_places=4)
+    index = models.DecimalField(
+        "chỉ số (%)",
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Trống khi nguồn chỉ công bố thứ hạng.",
+    )
     rank = models.PositiveIntegerField("thứ hạng", null=True, blank=True)
     ranked_count = models.PositiveIntegerField(
         "số đơn vị được xếp hạng", null=True, blank=True, help_text="63 đến năm 2024, 34 sau sáp nhập."
@@ -223,7 +230,11 @@ class PublishedResult(HistoryStamps, models.Model):
                 fields=["subject", "year", "field_code"], name="published_unique_subject_year_field"
             ),
             models.CheckConstraint(
-                condition=Q(index__gte=0) & Q(index__lte=100), name="published_index_in_range"
+                condition=Q(index__isnull=True) | (Q(index__gte=0) & Q(index__lte=100)),
+                name="published_index_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(index__isnull=False) | Q(rank__isnull=False), name="published_index_or_rank"
             ),
             models.CheckConstraint(
                 condition=Q(rank__isnull=True) | Q(rank__gte=1), name="published_rank_positive"
@@ -232,7 +243,8 @@ class PublishedResult(HistoryStamps, models.Model):
 
     def __str__(self) -> str:
         scope = f"lĩnh vực {self.field_code}" if self.field_code else "tổng"
-        return f"{self.subject} {self.year} ({scope}): {self.index}%"
+        shown = f"{self.index}%" if self.index is not None else f"hạng {self.rank}"
+        return f"{self.subject} {self.year} ({scope}): {shown}"
 
 
 class CriterionRemark(models.Model):

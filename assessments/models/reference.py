@@ -113,6 +113,29 @@ class Subject(Validity):
         return self.name
 
 
+class SubjectName(Validity):
+    """A name a subject had for a time, other than its current one: "Thừa Thiên Huế" until
+    31/12/2024, "Huế" since. Tables of those years name the unit this way."""
+
+    subject = models.ForeignKey(
+        Subject, verbose_name="đối tượng", on_delete=models.CASCADE, related_name="former_names"
+    )
+    name = models.CharField("tên", max_length=200)
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tên trước đây"
+        verbose_name_plural = "tên trước đây"
+        ordering = ["subject", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "name"], name="subject_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # Provinces whose official name is "Thành phố …" (trực thuộc Trung ương).
 CENTRAL_CITIES = {"Hà Nội", "Hải Phòng", "Đà Nẵng", "Hồ Chí Minh", "Cần Thơ", "Huế"}
 

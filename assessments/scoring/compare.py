@@ -92,7 +92,7 @@ def published_gaps(result: Result, published: Mapping[str, PublishedResult]) -> 
     computed[""] = result.index
     for code, pub in sorted(published.items()):
         value = computed.get(code)
-        if value is None:
+        if value is None or pub.index is None:  # nothing computed, or only a rank published
             continue
         if abs(round_index(value) - pub.index) > PUBLISHED_TOLERANCE:
             gaps.append(PublishedGap(code, pub.index, round_index(value)))
@@ -113,7 +113,8 @@ def region_rank(subject: Subject, year: int, field_code: str = "") -> RegionRank
     """The subject's rank among the units of its region, from stored national results.
 
     The region's units are those of the same kind valid at the end of the year. None when
-    the subject has no region, or when any unit of the region has no published result.
+    the subject has no region, or when any unit of the region has no published result (or
+    has only a rank where others lack one).
     Ranks follow the published national ranks; where some are missing, the indices
     (competition ranking at 2 decimals).
     """
@@ -137,8 +138,10 @@ def region_rank(subject: Subject, year: int, field_code: str = "") -> RegionRank
     if all(published[p.pk].rank is not None for p in peers):
         key = {p.pk: published[p.pk].rank or 0 for p in peers}  # every rank is set here
         ranks = {pk: 1 + sum(1 for other in key.values() if other < value) for pk, value in key.items()}
-    else:
+    elif all(published[p.pk].index is not None for p in peers):
         ranks = rank({p.pk: published[p.pk].index for p in peers})
+    else:
+        return None  # neither every rank nor every index is known
     own = ranks[subject.pk]
     ahead = sorted((p for p in peers if ranks[p.pk] < own), key=lambda p: (ranks[p.pk], p.name))
     return RegionRank(rank=own, count=len(peers), region=subject.region, ahead=ahead)

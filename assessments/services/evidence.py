@@ -46,6 +46,15 @@ XLSX = FileType(
 DOC = FileType(Evidence.Kind.WORD, "doc", "application/msword")
 XLS = FileType(Evidence.Kind.EXCEL, "xls", "application/vnd.ms-excel")
 
+FILE_TYPES = {t.extension: t for t in (PDF, PNG, JPEG, GIF, WEBP, DOCX, XLSX, DOC, XLS)}
+UNKNOWN = FileType("", "bin", "application/octet-stream")
+
+
+def file_type_of(extension: str) -> FileType:
+    """The detected type an evidence record was stored with (its `extension`)."""
+    return FILE_TYPES.get(extension, UNKNOWN)
+
+
 REFUSED = "Chỉ nhận tệp PDF, Word (.doc, .docx), Excel (.xls, .xlsx) hoặc ảnh (PNG, JPEG, GIF, WebP)."
 
 
@@ -112,9 +121,25 @@ def _sha256(upload) -> str:
     return digest.hexdigest()
 
 
+# Other spellings of a detected type's extension that a name may keep.
+EXTENSION_ALIASES = {"jpg": {"jpg", "jpeg", "jpe"}}
+
+
 def _clean_name(name: str) -> str:
     name = (name or "tai-lieu").replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(ch for ch in name if ch.isprintable())[:200] or "tai-lieu"
+
+
+def served_name(name: str, extension: str) -> str:
+    """The uploader's name with the extension of the detected type: "run.bat" holding a PDF
+    is "run.pdf", "khong-duoi" is "khong-duoi.pdf"; "Ảnh.JPEG" stays as it is. What a
+    browser or Windows does with a file follows its name, so it must say what it is."""
+    name = _clean_name(name)
+    stem, dot, given = name.rpartition(".")
+    if dot and stem and given.lower() in EXTENSION_ALIASES.get(extension, {extension}):
+        return name
+    stem = stem if dot and stem else name
+    return f"{stem[: 200 - len(extension) - 1]}.{extension}"
 
 
 def check_can_attach(assessment, agency, criterion_id: int) -> None:
@@ -148,7 +173,7 @@ def add_evidence(*, user, assessment, agency, criterion, upload) -> Evidence:
             assessment=assessment,
             criterion=criterion,
             agency=agency,
-            original_name=_clean_name(upload.name),
+            original_name=served_name(upload.name, file_type.extension),
             kind=file_type.kind,
             extension=file_type.extension,
             content_type=file_type.content_type,

@@ -12,6 +12,7 @@ Which assessments belong to the user's province is decided in `permissions` only
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
@@ -33,21 +34,33 @@ KIND_CHOICES = [
 ]
 
 
+YEAR_TEXT = re.compile(r"[0-9]{4}")
+
+
+def parse_year(text: str) -> int | None:
+    """ "2024" → 2024; anything else (superscripts, other scripts' digits, "20 24") → None."""
+    return int(text) if YEAR_TEXT.fullmatch(text) else None
+
+
 @dataclass
 class HomeFilter:
     """The year and kind of subject chosen on the home page (None: all)."""
 
     year: int | None = None
     kind: str | None = None
+    problem: str = ""  # why a value given was ignored, for the page to say
 
     @classmethod
     def from_query(cls, params) -> HomeFilter:
-        """Read ?year=&kind= leniently: a value that is not offered is ignored."""
-        year = params.get("year", "").strip()
+        """Read ?year=&kind= leniently: a value that is not a year (ASCII digits only, not
+        "²" or "٣") or not a kind offered is ignored, and the page says so."""
+        text = params.get("year", "").strip()
         kind = params.get("kind", "").strip()
+        year = parse_year(text)
         return cls(
-            year=int(year) if year.isdigit() else None,
+            year=year,
             kind=kind if kind in {k for k, _ in KIND_CHOICES} else None,
+            problem=f"Năm “{text[:20]}” không hợp lệ: đang hiện mọi năm." if text and year is None else "",
         )
 
     @property

@@ -12,6 +12,7 @@ from .. import permissions, scoring, services
 from ..forms import EvidenceForm
 from ..models import Criterion, Evidence
 from ..services import DomainError
+from ..services.evidence import file_type_of, served_name
 from .common import protected
 
 
@@ -58,8 +59,13 @@ def evidence_download(request, evidence_pk):
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("Tệp không còn trên máy chủ.") from exc
+    # Name and type from the detected type, also for files stored before names were fixed.
+    file_type = file_type_of(evidence.extension)
     response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+        handle,
+        as_attachment=True,
+        filename=served_name(evidence.original_name, file_type.extension),
+        content_type=file_type.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -7,6 +7,7 @@ editor sees only the assessments that concern its agency; the others see their p
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -38,6 +39,8 @@ def home(request):
         }
     else:
         home_filter = services.HomeFilter.from_query(request.GET)
+        if home_filter.problem:
+            messages.warning(request, home_filter.problem)
         page = Paginator(services.province_assessments(user, home_filter), PER_PAGE).get_page(
             request.GET.get("page")
         )

@@ -38,14 +38,20 @@ def ole2(stream: str) -> bytes:
 
 
 ACCEPTED = [
-    ("bao-cao.pdf", PDF, "pdf"),
-    ("anh.png", PNG, "png"),
-    ("anh.JPG", JPEG, "jpg"),
-    ("ke-hoach.docx", office("docx"), "docx"),
-    ("so-lieu.xlsx", office("xlsx"), "xlsx"),
-    ("cu.doc", ole2("WordDocument"), "doc"),
-    ("cu.xls", ole2("Workbook"), "xls"),
-    ("khong-duoi", PDF, "pdf"),  # the name does not matter, the content does
+    ("bao-cao.pdf", PDF, "pdf", "bao-cao.pdf"),
+    ("anh.png", PNG, "png", "anh.png"),
+    ("anh.JPG", JPEG, "jpg", "anh.JPG"),
+    ("anh.jpeg", JPEG, "jpg", "anh.jpeg"),
+    ("ke-hoach.docx", office("docx"), "docx", "ke-hoach.docx"),
+    ("so-lieu.xlsx", office("xlsx"), "xlsx", "so-lieu.xlsx"),
+    ("cu.doc", ole2("WordDocument"), "doc", "cu.doc"),
+    ("cu.xls", ole2("Workbook"), "xls", "cu.xls"),
+    # The name does not matter, the content does; the name takes the content's extension.
+    ("khong-duoi", PDF, "pdf", "khong-duoi.pdf"),
+    ("run.bat", PDF, "pdf", "run.pdf"),
+    ("bao-cao.pdf.exe", PDF, "pdf", "bao-cao.pdf.pdf"),
+    ("so-lieu.xls", office("xlsx"), "xlsx", "so-lieu.xlsx"),
+    (".anh", PNG, "png", ".anh.png"),
 ]
 REFUSED = [
     ("chuong-trinh.pdf", b"MZ\x90\x00" + b"\x00" * 60),  # an executable named .pdf
@@ -76,9 +82,9 @@ def target(small):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "content", "extension"), ACCEPTED)
+@pytest.mark.parametrize(("name", "content", "extension", "shown"), ACCEPTED)
 def test_accepts_by_content_and_stores_under_a_generated_name(
-    open_assessment, users, stp, target, name, content, extension
+    open_assessment, users, stp, target, name, content, extension, shown
 ):
     item = services.add_evidence(
         user=users["editor"],
@@ -88,8 +94,8 @@ def test_accepts_by_content_and_stores_under_a_generated_name(
         upload=SimpleUploadedFile(name, content, content_type="application/octet-stream"),
     )
     assert item.extension == extension
-    assert item.original_name == name
-    assert name.split(".")[0] not in item.file.name  # generated, not the user's name
+    assert item.original_name == shown
+    assert name.strip(".").split(".")[0] not in item.file.name  # generated, not the user's name
     assert item.file.name.startswith(f"evidence/{open_assessment.pk}/")
     assert (settings.MEDIA_ROOT / item.file.name).read_bytes() == content
 
@@ -138,6 +144,24 @@ def test_download_only_through_the_permission_checked_view(client, open_assessme
     assert client.get(reverse("assessments:evidence_download", args=[item.pk])).status_code == 404
     client.logout()
     assert client.get(reverse("assessments:evidence_download", args=[item.pk])).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_pdf_named_run_bat_is_served_as_run_pdf(client, open_assessment, users, stp, target):
+    item = services.add_evidence(
+        user=users["editor"],
+        assessment=open_assessment,
+        agency=stp,
+        criterion=target,
+        upload=SimpleUploadedFile("run.bat", PDF, content_type="application/x-msdos-program"),
+    )
+    # Also a record stored before names followed the detected type.
+    Evidence.objects.filter(pk=item.pk).update(original_name="run.bat", content_type="text/plain")
+    client.force_login(users["editor"])
+    response = client.get(reverse("assessments:evidence_download", args=[item.pk]))
+    response.close()
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="run.pdf"'
 
 
 @pytest.mark.django_db

@@ -374,3 +374,15 @@ def test_a_long_notice_is_cut_short(client, home_world, monkeypatch):
     # and Sở Tư pháp's in its department's (the province's agencies answer there too)
     assert len(response.context["due"]) == 1
     assert "… và 2 phần việc khác chưa gửi" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["²", "²⁰²³", "٢٠٢٣", "2023²", "20 23", "99999999999999999999999"])
+def test_a_year_that_is_not_a_number_is_ignored_with_a_message(client, sample_assessment, make_user, year):
+    client.force_login(make_user("erin", Role.VIEWER))
+    response = client.get(reverse("assessments:home"), {"year": year})
+    assert response.status_code == 200
+    assert response.context["filter"].year is None
+    assert "Tỉnh Bình Phước" in response.content.decode()
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [f"Năm “{year[:20]}” không hợp lệ: đang hiện mọi năm."]

@@ -149,3 +149,91 @@ def test_export_needs_staff(client, sample_assessment):
     url = reverse("admin:assessments_assessment_export_annex", args=[sample_assessment.pk])
     response = client.get(url)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+# --- the confirm step imports exactly what was previewed, once --------------------------------
+
+
+def preview_annex(admin_client, subject):
+    url = reverse("admin:assessments_score_import")
+    response = upload(admin_client, url, to_bytes(annex_workbook()), subject=subject.pk, year=2023)
+    confirm = response.context["confirm_form"]
+    return {name: confirm[name].value() for name in confirm.fields}
+
+
+def confirm_import(admin_client, data):
+    response = admin_client.post(reverse("admin:assessments_score_process_import"), data, follow=True)
+    assert response.status_code == 200
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_confirming_the_same_preview_twice_imports_once(admin_client, provinces):
+    subject = Subject.objects.get(code="70", valid_until__isnull=False)
+    data = preview_annex(admin_client, subject)
+    assert "Đã nhập: 101 dòng mới, 0 dòng thay đổi, 0 dòng không đổi." in confirm_import(admin_client, data)
+    history = Score.history.count()
+
+    messages = confirm_import(admin_client, data)
+
+    assert messages == [
+        "Bản xem trước này đã được nhập, hoặc không còn trên máy chủ: không nhập lại. "
+        "Nếu cần, hãy tải tệp lên và xem trước lần nữa."
+    ]
+    assert Score.objects.count() == 101 and Score.history.count() == history
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"year": "2024"},
+        {"resource": "1"},
+        {"import_file_name": "passwd"},
+        {"token": "gia-mao"},
+        {"year": "hai nghìn"},
+    ],
+)
+def test_a_confirm_that_differs_from_its_preview_is_refused(admin_client, provinces, change):
+    subject = Subject.objects.get(code="70", valid_until__isnull=False)
+    data = preview_annex(admin_client, subject)
+
+    messages = confirm_import(admin_client, {**data, **change})
+
+    assert len(messages) == 1 and messages[0].startswith("Thông tin xác nhận khác với bản xem trước")
+    assert not Assessment.objects.filter(framework__year__in=[2023, 2024]).exists()
+    # The preview itself is still there, and still imports what it showed.
+    assert "Đã nhập: 101 dòng mới, 0 dòng thay đổi, 0 dòng không đổi." in confirm_import(admin_client, data)
+
+
+def test_a_file_changed_after_the_preview_is_refused(admin_client, provinces):
+    import os
+    import tempfile
+
+    subject = Subject.objects.get(code="70", valid_until__isnull=False)
+    data = preview_annex(admin_client, subject)
+    with open(os.path.join(tempfile.gettempdir(), data["import_file_name"]), "ab") as handle:
+        handle.write(b"\0")
+
+    messages = confirm_import(admin_client, data)
+
+    assert messages == [
+        "Tệp đã thay đổi sau khi xem trước: không nhập. Hãy tải tệp lên và xem trước lần nữa."
+    ]
+    assert not Score.objects.exists()
+
+
+def test_a_confirm_after_the_data_changed_since_the_preview_imports_nothing(admin_client, provinces):
+    subject = Subject.objects.get(code="70", valid_until__isnull=False)
+    data = preview_annex(admin_client, subject)
+    # Meanwhile another import stores the same table: confirming would now change nothing,
+    # not create the 101 rows the preview showed.
+    other = preview_annex(admin_client, subject)
+    confirm_import(admin_client, other)
+    history = Score.history.count()
+
+    messages = confirm_import(admin_client, data)
+
+    assert messages == [
+        "Dữ liệu đã thay đổi từ lúc xem trước (có người vừa sửa hoặc nhập): kết quả nhập sẽ khác bản "
+        "xem trước, nên không nhập gì. Hãy tải tệp lên và xem trước lần nữa."
+    ]
+    assert Score.history.count() == history

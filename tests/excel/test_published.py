@@ -7,11 +7,8 @@ from django.core.management import call_command
 from openpyxl import Workbook
 
 from assessments import scoring
-from assessments.exchange.published import (
-    import_field_summary_sheet,
-    import_national_sheet,
-    ranked_count_default,
-)
+from assessments.exchange.national import import_national_sheet
+from assessments.exchange.published import import_field_summary_sheet, ranked_count_default
 from assessments.exchange.tables import read_tables
 from assessments.models import ChangeSource, PublishedResult, Subject
 

@@ -2,9 +2,12 @@
 
     python manage.py backup_data [-o PATH.tar.gz] [--format auto|json|pgdump]
 
-The archive (a .tar.gz) holds:
-- ``manifest.json``: when, from which database, how many rows per table, and the size and
-  SHA-256 of every stored file, so that ``restore_data`` can check it restored everything;
+The archive (a .tar.gz, readable by its owner only) holds:
+- ``manifest.json``: when, from which database, how many rows per table, the size and
+  SHA-256 of the database dump and of every stored file, and an HMAC-SHA256 signature of all
+  of it with the key of settings.BACKUP_SIGNING_KEY (derived from SECRET_KEY when unset), so
+  that ``restore_data`` refuses an archive edited after the fact, even one whose checksums
+  were recomputed, and can check it restored everything;
 - ``database.pgdump`` (PostgreSQL, ``pg_dump -Fc``) or ``database.json`` (SQLite, or
   ``--format json`` anywhere: ``dumpdata`` with natural keys, portable between databases);
 - ``media/``: every file under MEDIA_ROOT (evidence files).
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -34,8 +38,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers import json as json_serializer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils.crypto import salted_hmac
 
-ARCHIVE_VERSION = 1
+ARCHIVE_VERSION = 2
+SIGNATURE_ALGORITHM = "HMAC-SHA256"
 MANIFEST = "manifest.json"
 MEDIA_PREFIX = "media/"
 JSON_DUMP = "database.json"
@@ -116,6 +122,50 @@ def json_exclusions(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     stored = {model_label(m) for m in stored_models(using)}
     labels = {model_label(m) for m in apps.get_models()}
     return sorted((JSON_EXCLUDED & labels) | (labels - stored))
+
+
+def signing_key() -> bytes:
+    """settings.BACKUP_SIGNING_KEY, or one derived from SECRET_KEY when it is not set."""
+    configured = getattr(settings, "BACKUP_SIGNING_KEY", "")
+    if configured:
+        return configured.encode()
+    return salted_hmac("parindex.backup-signing-key", "v1", algorithm="sha256").hexdigest().encode()
+
+
+def key_id(key: bytes) -> str:
+    """A short fingerprint naming the key (not revealing it), to tell which key signed."""
+    return hmac.new(key, b"parindex-backup-key-id", hashlib.sha256).hexdigest()[:12]
+
+
+def _signed_bytes(manifest: dict) -> bytes:
+    unsigned = {k: v for k, v in manifest.items() if k != "signature"}
+    return json.dumps(unsigned, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def sign_manifest(manifest: dict, key: bytes | None = None) -> dict:
+    key = signing_key() if key is None else key
+    value = hmac.new(key, _signed_bytes(manifest), hashlib.sha256).hexdigest()
+    return {
+        **manifest,
+        "signature": {"algorithm": SIGNATURE_ALGORITHM, "key_id": key_id(key), "value": value},
+    }
+
+
+def signature_problem(manifest: dict, key: bytes | None = None) -> str | None:
+    """None when the manifest is signed with the key; otherwise why not, in Vietnamese."""
+    key = signing_key() if key is None else key
+    signature = manifest.get("signature")
+    if not isinstance(signature, dict) or signature.get("algorithm") != SIGNATURE_ALGORITHM:
+        return "Bản sao lưu không có chữ ký: không khôi phục."
+    expected = hmac.new(key, _signed_bytes(manifest), hashlib.sha256).hexdigest()
+    if hmac.compare_digest(str(signature.get("value", "")), expected):
+        return None
+    if signature.get("key_id") != key_id(key):
+        return (
+            "Bản sao lưu được ký bằng một khóa khác với khóa hiện tại (BACKUP_SIGNING_KEY, hoặc "
+            "SECRET_KEY khi không đặt): hãy đặt lại khóa đã ký nó rồi khôi phục. Không có gì thay đổi."
+        )
+    return "Chữ ký của bản sao lưu không khớp: tệp đã bị sửa sau khi sao lưu. Không khôi phục."
 
 
 def sha256_of(path: Path) -> str:
@@ -229,15 +279,25 @@ class Command(BaseCommand):
                 "archive_version": ARCHIVE_VERSION,
                 "application": "parindex",
                 "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-                "database": {"vendor": vendor, "format": db_format, "file": dump_name},
+                "database": {
+                    "vendor": vendor,
+                    "format": db_format,
+                    "file": dump_name,
+                    "size": (work_dir / dump_name).stat().st_size,
+                    "sha256": sha256_of(work_dir / dump_name),
+                },
                 "row_counts": counts,
                 "media": [
                     {"path": relative, "size": path.stat().st_size, "sha256": sha256_of(path)}
                     for relative, path in files
                 ],
             }
+            manifest = sign_manifest(manifest)
             partial = output.with_name(output.name + ".part")
-            with tarfile.open(partial, "w:gz") as archive:
+            # Readable by its owner only: the archive holds every account's password hash.
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(descriptor, 0o600)
+            with os.fdopen(descriptor, "wb") as handle, tarfile.open(fileobj=handle, mode="w:gz") as archive:
                 data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
                 info = tarfile.TarInfo(MANIFEST)
                 info.size = len(data)

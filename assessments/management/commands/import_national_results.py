@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from assessments.exchange.cli import read_file, refused, report
+from assessments.exchange.national import find_national_header, import_national_sheet
 from assessments.exchange.problems import FileRefused
-from assessments.exchange.published import find_national_header, import_national_sheet
 from assessments.exchange.tables import read_tables
 from assessments.models import SubjectKind
 

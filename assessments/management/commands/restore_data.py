@@ -2,15 +2,24 @@
 
     python manage.py restore_data PATH.tar.gz [--no-input]
 
-Everything currently in the database and under MEDIA_ROOT is replaced. The previous
-MEDIA_ROOT is kept beside it (``<media>.truoc-khoi-phuc-<time>``) until you delete it.
-Afterwards the row count of every table and the SHA-256 of every file are checked against
-the archive's manifest; any difference stops the command with an error.
+Nothing changes until the whole archive is verified: it is extracted into a private folder
+beside MEDIA_ROOT, then the manifest's signature (HMAC-SHA256 with the key of
+settings.BACKUP_SIGNING_KEY, derived from SECRET_KEY when unset), the SHA-256 of the
+database dump and of every file are checked, and no member may lie outside the folder or be
+missing from the manifest. A damaged, edited or foreign archive is refused with a message.
 
+Then the evidence folder is swapped (the previous MEDIA_ROOT is kept beside it,
+``<media>.truoc-khoi-phuc-<time>``, until you delete it) and the database replaced:
+
+- ``database.json``: ``migrate``, then ``flush``, ``loaddata`` and the check of every
+  table's row count in one transaction, into SQLite or PostgreSQL;
 - ``database.pgdump``: ``pg_restore --clean --if-exists --single-transaction`` into the
-  configured PostgreSQL database (all or nothing).
-- ``database.json``: ``migrate``, then ``flush`` and ``loaddata`` in one transaction (all or
-  nothing), into SQLite or PostgreSQL.
+  configured PostgreSQL database.
+
+If any step fails, the transaction is rolled back and the previous evidence folder is put
+back: the data and files are exactly as they were. (PostgreSQL: pg_restore's transaction is
+all or nothing; the row counts can only be compared after it committed, and a difference
+is reported.)
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import json
 import shutil
 import tarfile
 import tempfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
@@ -38,21 +48,17 @@ from .backup_data import (
     row_counts,
     run_pg_tool,
     sha256_of,
+    signature_problem,
 )
 
+DUMP_FILES = {"json": JSON_DUMP, "pgdump": PG_DUMP}
 
-def read_manifest(archive: tarfile.TarFile) -> dict:
-    try:
-        member = archive.getmember(MANIFEST)
-    except KeyError as exc:
-        raise CommandError("Tệp này không phải bản sao lưu ParIndex (thiếu manifest.json).") from exc
-    handle = archive.extractfile(member)
-    if handle is None:
-        raise CommandError("manifest.json trong bản sao lưu bị hỏng.")
-    manifest = json.loads(handle.read().decode())
-    if manifest.get("application") != "parindex" or manifest.get("archive_version") != ARCHIVE_VERSION:
-        raise CommandError("Bản sao lưu không đúng định dạng ParIndex mà phiên bản này đọc được.")
-    return manifest
+
+def damaged(archive_path: Path, why: str) -> CommandError:
+    return CommandError(
+        f"Tệp {archive_path.name} không đọc được như một bản sao lưu ParIndex ({why}): tệp bị hỏng, "
+        "bị cắt cụt hoặc không phải bản sao lưu. Không có gì thay đổi."
+    )
 
 
 def safe_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
@@ -61,13 +67,91 @@ def safe_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
     for member in archive.getmembers():
         path = PurePosixPath(member.name)
         if path.is_absolute() or ".." in path.parts:
-            raise CommandError(f"Bản sao lưu chứa đường dẫn không an toàn: {member.name}")
+            raise CommandError(
+                f"Bản sao lưu chứa đường dẫn không an toàn: {member.name}. Không có gì thay đổi."
+            )
         if member.isdir():
             continue
         if not member.isfile():
-            raise CommandError(f"Bản sao lưu chứa mục không phải tệp: {member.name}")
+            raise CommandError(f"Bản sao lưu chứa mục không phải tệp: {member.name}. Không có gì thay đổi.")
         members.append(member)
     return members
+
+
+def extract(archive_path: Path, work_dir: Path) -> list[str]:
+    """Every member into work_dir; the names extracted. Refused with a message when the file
+    is not a readable .tar.gz (truncated, not gzip, not tar)."""
+    try:
+        with tarfile.open(archive_path, "r:gz") as archive:
+            members = safe_members(archive)
+            archive.extractall(work_dir, members=members, filter="data")
+    except (tarfile.TarError, EOFError, zlib.error, OSError, ValueError) as exc:
+        raise damaged(archive_path, str(exc) or type(exc).__name__) from exc
+    return [m.name for m in members]
+
+
+def read_manifest(archive_path: Path, work_dir: Path) -> dict:
+    path = work_dir / MANIFEST
+    if not path.is_file():
+        raise CommandError(
+            "Tệp này không phải bản sao lưu ParIndex (thiếu manifest.json). Không có gì thay đổi."
+        )
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise damaged(archive_path, "manifest.json không phải JSON") from exc
+    if not isinstance(manifest, dict) or manifest.get("application") != "parindex":
+        raise CommandError("Tệp này không phải bản sao lưu ParIndex. Không có gì thay đổi.")
+    if manifest.get("archive_version") != ARCHIVE_VERSION:
+        raise CommandError(
+            f"Bản sao lưu phiên bản {manifest.get('archive_version')} (không có chữ ký): phiên bản này chỉ "
+            f"khôi phục bản sao lưu có chữ ký (phiên bản {ARCHIVE_VERSION}). Không có gì thay đổi."
+        )
+    return manifest
+
+
+def verify_extracted(archive_path: Path, work_dir: Path, names: list[str]) -> dict:
+    """The manifest, once its signature and every checksum are right; CommandError otherwise."""
+    manifest = read_manifest(archive_path, work_dir)
+    problem = signature_problem(manifest)
+    if problem:
+        raise CommandError(problem)
+    try:
+        db_info = manifest["database"]
+        dump_name = DUMP_FILES[db_info["format"]]
+        media = {entry["path"]: entry["sha256"] for entry in manifest["media"]}
+        counts = manifest["row_counts"]
+    except (KeyError, TypeError) as exc:
+        raise damaged(archive_path, f"manifest.json thiếu mục {exc}") from exc
+    if db_info.get("file") != dump_name or not isinstance(counts, dict):
+        raise damaged(archive_path, "manifest.json không hợp lệ")
+    dump = work_dir / dump_name
+    if not dump.is_file() or sha256_of(dump) != db_info.get("sha256"):
+        raise CommandError(
+            f"Tệp cơ sở dữ liệu {dump_name} trong bản sao lưu bị thiếu hoặc bị sửa: không khôi phục. "
+            "Không có gì thay đổi."
+        )
+    listed = {MANIFEST, dump_name} | {MEDIA_PREFIX + path for path in media}
+    extra = sorted(set(names) - listed)
+    if extra:
+        raise CommandError(
+            f"Bản sao lưu chứa tệp không có trong danh mục: {', '.join(extra[:5])}. Không có gì thay đổi."
+        )
+    for relative, digest in media.items():
+        path = work_dir / MEDIA_PREFIX / relative
+        if not path.is_file() or sha256_of(path) != digest:
+            raise CommandError(f"Tệp {relative} trong bản sao lưu bị thiếu hoặc hỏng. Không có gì thay đổi.")
+    return manifest
+
+
+def count_problems(manifest: dict, using: str) -> list[str]:
+    expected = manifest["row_counts"]
+    actual = row_counts(manifest["database"]["format"], using)
+    return [
+        f"{label}: {count} dòng trong bản sao lưu, {actual.get(label, 'không có bảng')} sau khi khôi phục"
+        for label, count in expected.items()
+        if actual.get(label) != count
+    ]
 
 
 class Command(BaseCommand):
@@ -91,29 +175,22 @@ class Command(BaseCommand):
         media_root = Path(settings.MEDIA_ROOT)
         media_root.parent.mkdir(parents=True, exist_ok=True)
 
-        with tarfile.open(archive_path, "r:gz") as archive:
-            manifest = read_manifest(archive)
-            db_info = manifest["database"]
-            if db_info["format"] == "pgdump" and connections[using].vendor != "postgresql":
+        # Beside MEDIA_ROOT, so that the evidence folder is swapped by renaming.
+        work_dir = Path(tempfile.mkdtemp(prefix=".parindex-restore-", dir=media_root.parent))
+        try:
+            names = extract(archive_path, work_dir)
+            manifest = verify_extracted(archive_path, work_dir, names)
+            if manifest["database"]["format"] == "pgdump" and connections[using].vendor != "postgresql":
                 raise CommandError(
                     "Bản sao lưu này là pg_dump của PostgreSQL: chỉ khôi phục được vào PostgreSQL "
                     "(đặt DATABASE_URL)."
                 )
             if options["interactive"] and not self.confirmed(archive_path, manifest, media_root):
                 raise CommandError("Đã hủy khôi phục.")
-            work_dir = Path(tempfile.mkdtemp(prefix=".parindex-restore-", dir=media_root.parent))
-            try:
-                archive.extractall(work_dir, members=safe_members(archive), filter="data")
-                self.check_media(work_dir / MEDIA_PREFIX, manifest)
-                if db_info["format"] == "pgdump":
-                    self.restore_postgresql(work_dir / PG_DUMP, using)
-                else:
-                    self.restore_json(work_dir / JSON_DUMP, using)
-                previous = self.replace_media(work_dir / MEDIA_PREFIX, media_root)
-            finally:
-                shutil.rmtree(work_dir, ignore_errors=True)
+            previous = self.restore(work_dir, manifest, using, media_root)
+        finally:
+            shutil.rmtree(work_dir, ignore_errors=True)
 
-        self.verify(manifest, using, media_root)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã khôi phục {sum(manifest['row_counts'].values())} dòng dữ liệu và "
@@ -133,11 +210,49 @@ class Command(BaseCommand):
         )
         return answer.strip().lower() in ("dong y", "đồng ý", "yes")
 
-    def check_media(self, extracted: Path, manifest: dict) -> None:
-        for entry in manifest["media"]:
-            path = extracted / entry["path"]
-            if not path.is_file() or sha256_of(path) != entry["sha256"]:
-                raise CommandError(f"Tệp {entry['path']} trong bản sao lưu bị thiếu hoặc hỏng.")
+    def restore(self, work_dir: Path, manifest: dict, using: str, media_root: Path) -> Path | None:
+        """Swap the evidence folder, then replace the database; on any failure put the
+        previous folder back (the database step rolls itself back). The previous folder."""
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        previous = media_root.with_name(f"{media_root.name}.truoc-khoi-phuc-{stamp}")
+        existed = media_root.exists()
+        try:
+            self.swap_media(work_dir / MEDIA_PREFIX, media_root, previous)
+            if manifest["database"]["format"] == "pgdump":
+                self.restore_postgresql(work_dir / PG_DUMP, using)
+            else:
+                self.restore_json(work_dir / JSON_DUMP, manifest, using)
+        except BaseException:
+            self.swap_back(media_root, previous, existed=existed)
+            raise
+        if manifest["database"]["format"] == "pgdump":
+            # pg_restore committed (all or nothing, from a dump whose checksum was verified):
+            # the files stay with the data they belong to; a difference is reported.
+            problems = count_problems(manifest, using)
+            if problems:
+                raise CommandError("Khôi phục chưa đầy đủ:\n- " + "\n- ".join(problems))
+        if not previous.exists():
+            return None
+        if not any(previous.iterdir()):
+            previous.rmdir()
+            return None
+        return previous
+
+    def swap_media(self, extracted: Path, media_root: Path, previous: Path) -> None:
+        """Put the archive's files in place of MEDIA_ROOT, the old ones moved to `previous`."""
+        extracted.mkdir(parents=True, exist_ok=True)
+        if media_root.exists():
+            media_root.rename(previous)
+        extracted.rename(media_root)
+
+    def swap_back(self, media_root: Path, previous: Path, *, existed: bool) -> None:
+        """Undo swap_media wherever it stopped."""
+        if previous.exists():
+            if media_root.exists():
+                shutil.rmtree(media_root)
+            previous.rename(media_root)
+        elif not existed and media_root.exists():
+            shutil.rmtree(media_root)
 
     def restore_postgresql(self, dump: Path, using: str) -> None:
         pg_restore = pg_tool("pg_restore")
@@ -159,37 +274,11 @@ class Command(BaseCommand):
             env,
         )
 
-    def restore_json(self, dump: Path, using: str) -> None:
+    def restore_json(self, dump: Path, manifest: dict, using: str) -> None:
         call_command("migrate", database=using, interactive=False, verbosity=0)
         with transaction.atomic(using=using):
             call_command("flush", database=using, interactive=False, verbosity=0)
             call_command("loaddata", str(dump), database=using, verbosity=0)
-
-    def replace_media(self, extracted: Path, media_root: Path) -> Path | None:
-        """Put the archive's files in place of MEDIA_ROOT; return where the old ones went."""
-        extracted.mkdir(parents=True, exist_ok=True)
-        previous = None
-        if media_root.exists():
-            if any(media_root.iterdir()):
-                stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-                previous = media_root.with_name(f"{media_root.name}.truoc-khoi-phuc-{stamp}")
-                media_root.rename(previous)
-            else:
-                media_root.rmdir()
-        shutil.move(str(extracted), str(media_root))
-        return previous
-
-    def verify(self, manifest: dict, using: str, media_root: Path) -> None:
-        expected = manifest["row_counts"]
-        actual = row_counts(manifest["database"]["format"], using)
-        problems = [
-            f"{label}: {count} dòng trong bản sao lưu, {actual.get(label, 'không có bảng')} sau khi khôi phục"
-            for label, count in expected.items()
-            if actual.get(label) != count
-        ]
-        for entry in manifest["media"]:
-            path = media_root / entry["path"]
-            if not path.is_file() or sha256_of(path) != entry["sha256"]:
-                problems.append(f"tệp {entry['path']} không khớp")
-        if problems:
-            raise CommandError("Khôi phục chưa đầy đủ:\n- " + "\n- ".join(problems))
+            problems = count_problems(manifest, using)
+            if problems:
+                raise CommandError("Khôi phục chưa đầy đủ, không có gì thay đổi:\n- " + "\n- ".join(problems))
