@@ -184,3 +184,83 @@ def scope_appraisal(user, assessment_id):
 def require_write(can_write: bool, message: str = "Bạn chỉ có quyền xem trang này.") -> None:
     if not can_write:
         raise PermissionDenied(message)
+
+
+# --- province scope and trends (api branch) -------------------------------------------------
+# Minimal versions for the API and the trends page. The province-scope branch defines the
+# real `user_province` / `visible_assessments` (Profile.province); keep that one at merge.
+
+from django.db.models import Q  # noqa: E402
+
+from .models import Subject  # noqa: E402
+
+
+def user_province(user):
+    """The province an account works in (None: every province, the superuser's case)."""
+    if getattr(user, "is_superuser", False):
+        return None
+    profile = profile_of(user)
+    if profile is None:
+        return None
+    province = getattr(profile, "province", None)
+    if province is not None:
+        return province
+    return profile.agency.province if profile.agency_id else None
+
+
+def _in_province(prefix: str, province_id: int) -> Q:
+    """Subjects (under `prefix`) of a province: itself, its units, and units of its districts."""
+    return (
+        Q(**{f"{prefix}id": province_id})
+        | Q(**{f"{prefix}parent_id": province_id})
+        | Q(**{f"{prefix}parent__parent_id": province_id})
+    )
+
+
+def visible_subjects(user):
+    """The subjects an account may read about: those of its province (all for a superuser)."""
+    if role_of(user) is None:
+        return Subject.objects.none()
+    province = user_province(user)
+    subjects = Subject.objects.all()
+    return subjects if province is None else subjects.filter(_in_province("", province.pk))
+
+
+def visible_assessments(user):
+    """The assessments an account may open: its province's; a department editor's only while
+    open (between preparation and publication)."""
+    if role_of(user) is None:
+        return Assessment.objects.none()
+    assessments = Assessment.objects.select_related("subject", "framework")
+    province = user_province(user)
+    if province is not None:
+        assessments = assessments.filter(_in_province("subject__", province.pk))
+    if is_department_editor(user):
+        assessments = assessments.exclude(
+            phase__in=[Assessment.Phase.PREPARATION, Assessment.Phase.PUBLISHED]
+        )
+    return assessments
+
+
+def can_view_trends(user) -> bool:
+    """Years side by side (indices, ranks, criteria gained and lost): like the report."""
+    return role_of(user) in (Role.PROCESS_OWNER, Role.APPRAISER, Role.VIEWER)
+
+
+def scope_trends(user, subject_id):
+    """The subject whose trends are asked for, else 404 (outside the province, or a role
+    that does not read reports)."""
+    if not can_view_trends(user):
+        raise _not_found()
+    subject = visible_subjects(user).filter(pk=subject_id).first()
+    if subject is None:
+        raise _not_found()
+    return subject
+
+
+def scope_visible_assessment(user, assessment_id):
+    """scope_assessment, limited to the account's province."""
+    assessment = scope_assessment(user, assessment_id)
+    if not visible_assessments(user).filter(pk=assessment.pk).exists():
+        raise _not_found()
+    return assessment

@@ -91,6 +91,11 @@ def _links(user, assessment, own) -> list[dict]:
     if permissions.can_view_report(user, assessment):
         with suppress(NoReverseMatch):  # the reports app may not be wired in this build
             links.append({"url": reverse("reports:detail", args=[assessment.pk]), "label": "Báo cáo"})
+    if permissions.can_view_trends(user):
+        with suppress(NoReverseMatch):
+            links.append(
+                {"url": reverse("reports:trends", args=[assessment.subject_id]), "label": "Qua các năm"}
+            )
     return links
 
 
