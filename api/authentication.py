@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .tokens import user_for_secret
@@ -31,3 +32,19 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class HashedTokenScheme(OpenApiAuthenticationExtension):
+    """How the schema describes the token: an `Authorization: Token <secret>` header."""
+
+    target_class = "api.authentication.HashedTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Mã truy cập theo dạng `Token <mã>` (tạo tại trang Mã truy cập API hoặc bằng "
+            "`python manage.py create_api_token USERNAME`).",
+        }

@@ -66,9 +66,10 @@ def _field_messages(detail, prefix: str = "") -> dict[str, list[str]]:
                 found.setdefault(field, []).extend(messages)
     else:
         code = getattr(detail, "code", None)
-        text = FIELD_MESSAGES.get(code)
+        text = None if _is_ours(detail) else FIELD_MESSAGES.get(code)
         if text is None:
-            text = str(detail)
+            text = str(detail) if _is_ours(detail) else "giá trị không hợp lệ."
+            text = f"Trường '{prefix}': {text}" if prefix else text
         elif prefix:
             text = f"Trường '{prefix}': {text}"
         else:
@@ -79,7 +80,7 @@ def _field_messages(detail, prefix: str = "") -> dict[str, list[str]]:
 
 def _bad_request(detail) -> Response:
     errors = _field_messages(detail)
-    summary = "; ".join(message for messages in errors.values() for message in messages)
+    summary = " ".join(message for messages in errors.values() for message in messages)
     return Response(
         {"detail": f"Dữ liệu không hợp lệ, chưa lưu gì: {summary}", "errors": errors},
         status=status.HTTP_400_BAD_REQUEST,

@@ -264,3 +264,16 @@ def scope_visible_assessment(user, assessment_id):
     if not visible_assessments(user).filter(pk=assessment.pk).exists():
         raise _not_found()
     return assessment
+
+
+def visible_frameworks(user):
+    """The ministry's frameworks and those the account's province issued (all for a superuser)."""
+    from .models import Framework
+
+    if role_of(user) is None:
+        return Framework.objects.none()
+    province = user_province(user)
+    frameworks = Framework.objects.all()
+    if province is None:
+        return frameworks
+    return frameworks.filter(Q(owner__isnull=True) | Q(owner_id=province.pk))

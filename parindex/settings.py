@@ -285,7 +285,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {"SubjectKindEnum": "assessments.models.reference.SubjectKind"},
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -9,4 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("assessments.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("api/v1/", include("api.urls")),
+    path("tai-khoan/ma-truy-cap/", include("api.account_urls")),
 ]
