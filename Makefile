@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export MPLCONFIGDIR ?= $(CURDIR)/var/matplotlib
 
-.PHONY: setup system-packages run demo-data test lint format check serve clean
+.PHONY: setup system-packages run demo-data test lint format check serve clean api-schema
 
 setup: system-packages $(VENV)/.installed
 
@@ -30,6 +30,10 @@ test: setup
 	$(PY) manage.py check
 	$(PY) -m ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The API's OpenAPI schema, checked into docs/api/ and compared by tests/api/test_schema_and_docs.py.
+api-schema: setup
+	$(PY) manage.py spectacular --validate --fail-on-warn --file docs/api/openapi.yaml
 
 lint: setup
 	$(PY) -m ruff check .

@@ -30,7 +30,9 @@ def tokens(request):
     secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, secret = create_token(actor=request.user, owner=request.user, name=form.cleaned_data["name"])
+            _token, secret = create_token(
+                actor=request.user, owner=request.user, name=form.cleaned_data["name"]
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

@@ -60,7 +60,9 @@ def agency_for(user, node, agency_id: int | None) -> Agency:
     if permissions.is_department_editor(user):
         raise Http404
     if not node.responsible:
-        raise DomainError(f"{node.code}: tiêu chí chưa có cơ quan tham mưu, không nhập điểm tự đánh giá được.")
+        raise DomainError(
+            f"{node.code}: tiêu chí chưa có cơ quan tham mưu, không nhập điểm tự đánh giá được."
+        )
     return node.responsible[0]
 
 

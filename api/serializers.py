@@ -145,7 +145,18 @@ class PublishedSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PublishedResult
-        fields = ["id", "subject", "year", "field_code", "field_name", "score", "index", "rank", "ranked_count", "source"]
+        fields = [
+            "id",
+            "subject",
+            "year",
+            "field_code",
+            "field_name",
+            "score",
+            "index",
+            "rank",
+            "ranked_count",
+            "source",
+        ]
 
 
 class ResultSerializer(serializers.Serializer):
@@ -225,8 +236,12 @@ class ScoreWriteSerializer(serializers.Serializer):
         min_value=0, max_value=2_147_483_647, help_text="Phiên bản đọc được (0 nếu chưa có điểm)"
     )
     self_score = ScoreInput(required=False)
-    explanation = serializers.CharField(required=False, allow_blank=True, max_length=10000, trim_whitespace=False)
-    response = serializers.CharField(required=False, allow_blank=True, max_length=10000, trim_whitespace=False)
+    explanation = serializers.CharField(
+        required=False, allow_blank=True, max_length=10000, trim_whitespace=False
+    )
+    response = serializers.CharField(
+        required=False, allow_blank=True, max_length=10000, trim_whitespace=False
+    )
     agency = serializers.IntegerField(
         required=False,
         min_value=1,

@@ -1,7 +1,9 @@
-"""/api/v1/: the JSON API, its OpenAPI schema and its documentation (served locally)."""
+"""/api/v1/: the JSON API, its OpenAPI schema and its documentation (Swagger UI served from
+drf-spectacular-sidecar's static files, its start-up script a separate file: no CDN, no inline
+script. Redoc is not offered: it loads web fonts from the internet)."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
@@ -23,10 +25,5 @@ urlpatterns = [
         "docs/",
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[AllowAny]),
         name="docs",
-    ),
-    path(
-        "redoc/",
-        SpectacularRedocView.as_view(url_name="api:schema", permission_classes=[AllowAny]),
-        name="redoc",
     ),
 ]

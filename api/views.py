@@ -71,8 +71,11 @@ class TrendFilter(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Đối tượng đánh giá (tỉnh, sở, xã) trong phạm vi", parameters=[SubjectFilter],
-                       responses=responses(s.SubjectSerializer(many=True))),
+    list=extend_schema(
+        summary="Đối tượng đánh giá (tỉnh, sở, xã) trong phạm vi",
+        parameters=[SubjectFilter],
+        responses=responses(s.SubjectSerializer(many=True)),
+    ),
     retrieve=extend_schema(summary="Một đối tượng đánh giá", responses=responses(s.SubjectSerializer)),
 )
 class SubjectViewSet(viewsets.ReadOnlyModelViewSet):
@@ -108,13 +111,18 @@ class YearsView(APIView):
             .annotate(n=Count("pk"))
         )
         years = frameworks.order_by("-year").values("year").annotate(n=Count("pk"))
-        rows = [{"year": y["year"], "frameworks": y["n"], "assessments": counts.get(y["year"], 0)} for y in years]
+        rows = [
+            {"year": y["year"], "frameworks": y["n"], "assessments": counts.get(y["year"], 0)} for y in years
+        ]
         return Response(s.YearSerializer(rows, many=True).data)
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Bộ tiêu chí", parameters=[FrameworkFilter],
-                       responses=responses(s.FrameworkSerializer(many=True))),
+    list=extend_schema(
+        summary="Bộ tiêu chí",
+        parameters=[FrameworkFilter],
+        responses=responses(s.FrameworkSerializer(many=True)),
+    ),
     retrieve=extend_schema(summary="Một bộ tiêu chí", responses=responses(s.FrameworkSerializer)),
 )
 class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
@@ -126,7 +134,9 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
             frameworks = frameworks.filter(**read_filters(FrameworkFilter, self.request))
         return frameworks.order_by("-year", "subject_kind", "pk")
 
-    @extend_schema(summary="Cây tiêu chí của bộ tiêu chí", responses=responses(s.CriterionSerializer(many=True)))
+    @extend_schema(
+        summary="Cây tiêu chí của bộ tiêu chí", responses=responses(s.CriterionSerializer(many=True))
+    )
     @action(detail=True)
     def criteria(self, request, pk=None):
         framework = self.get_object()
@@ -135,8 +145,11 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Đợt đánh giá, giai đoạn và kết quả tính từ điểm", parameters=[AssessmentFilter],
-                       responses=responses(s.AssessmentSerializer(many=True))),
+    list=extend_schema(
+        summary="Đợt đánh giá, giai đoạn và kết quả tính từ điểm",
+        parameters=[AssessmentFilter],
+        responses=responses(s.AssessmentSerializer(many=True)),
+    ),
     retrieve=extend_schema(summary="Một đợt đánh giá", responses=responses(s.AssessmentSerializer)),
 )
 class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
@@ -175,10 +188,14 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
     ]
 )
 @extend_schema_view(
-    list=extend_schema(summary="Các tiêu chí lá của đợt đánh giá với điểm đã nhập",
-                       responses=responses(s.ScoreSerializer(many=True))),
+    list=extend_schema(
+        summary="Các tiêu chí lá của đợt đánh giá với điểm đã nhập",
+        responses=responses(s.ScoreSerializer(many=True)),
+    ),
     retrieve=extend_schema(
-        summary="Một tiêu chí với điểm đã nhập", parameters=[CRITERION], responses=responses(s.ScoreSerializer)
+        summary="Một tiêu chí với điểm đã nhập",
+        parameters=[CRITERION],
+        responses=responses(s.ScoreSerializer),
     ),
     partial_update=extend_schema(
         summary="Lưu điểm tự đánh giá, giải trình (tối ưu theo phiên bản)",
@@ -198,14 +215,18 @@ class ScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     queryset = Assessment.objects.none()  # for the schema; rows come from the computed tree
 
     def _scope(self):
-        assessment = permissions.scope_visible_assessment(self.request.user, _int(self.kwargs["assessment_pk"]))
+        assessment = permissions.scope_visible_assessment(
+            self.request.user, _int(self.kwargs["assessment_pk"])
+        )
         result = scoring.compute(assessment)
         return assessment, result, visible_leaves(self.request.user, assessment, result)
 
     def list(self, request, *args, **kwargs):
         _assessment, _result, leaves = self._scope()
         page = self.paginate_queryset(leaves)
-        return self.get_paginated_response(s.ScoreSerializer([leaf_data(node) for node in page], many=True).data)
+        return self.get_paginated_response(
+            s.ScoreSerializer([leaf_data(node) for node in page], many=True).data
+        )
 
     def _leaf(self, leaves):
         criterion_id = _int(self.kwargs["criterion"])
@@ -225,7 +246,9 @@ class ScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         agency = agency_for(request.user, node, data.pop("agency", None))
-        assessment, agency, role_can_write = permissions.scope_agency_part(request.user, assessment.pk, agency.pk)
+        assessment, agency, role_can_write = permissions.scope_agency_part(
+            request.user, assessment.pk, agency.pk
+        )
         permissions.require_write(role_can_write)
         writable_or_refuse(assessment, result, agency, node)
         version = data.pop("version")
@@ -251,8 +274,11 @@ class ScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Kết quả công bố (chỉ số, thứ hạng, số đơn vị xếp hạng)", parameters=[PublishedFilter],
-                       responses=responses(s.PublishedSerializer(many=True))),
+    list=extend_schema(
+        summary="Kết quả công bố (chỉ số, thứ hạng, số đơn vị xếp hạng)",
+        parameters=[PublishedFilter],
+        responses=responses(s.PublishedSerializer(many=True)),
+    ),
     retrieve=extend_schema(summary="Một kết quả công bố", responses=responses(s.PublishedSerializer)),
 )
 class PublishedResultViewSet(viewsets.ReadOnlyModelViewSet):

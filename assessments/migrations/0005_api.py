@@ -4,30 +4,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0004_framework_owner'),
+        ("assessments", "0004_framework_owner"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalassessment',
-            name='change_source',
-            field=models.CharField(choices=[('form', 'Trang nhập liệu'), ('import', 'Nhập từ tệp'), ('admin', 'Trang quản trị'), ('system', 'Hệ thống'), ('api', 'API')], default='system', max_length=10, verbose_name='nguồn thay đổi'),
+            model_name="historicalassessment",
+            name="change_source",
+            field=models.CharField(
+                choices=[
+                    ("form", "Trang nhập liệu"),
+                    ("import", "Nhập từ tệp"),
+                    ("admin", "Trang quản trị"),
+                    ("system", "Hệ thống"),
+                    ("api", "API"),
+                ],
+                default="system",
+                max_length=10,
+                verbose_name="nguồn thay đổi",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalpublishedresult',
-            name='change_source',
-            field=models.CharField(choices=[('form', 'Trang nhập liệu'), ('import', 'Nhập từ tệp'), ('admin', 'Trang quản trị'), ('system', 'Hệ thống'), ('api', 'API')], default='system', max_length=10, verbose_name='nguồn thay đổi'),
+            model_name="historicalpublishedresult",
+            name="change_source",
+            field=models.CharField(
+                choices=[
+                    ("form", "Trang nhập liệu"),
+                    ("import", "Nhập từ tệp"),
+                    ("admin", "Trang quản trị"),
+                    ("system", "Hệ thống"),
+                    ("api", "API"),
+                ],
+                default="system",
+                max_length=10,
+                verbose_name="nguồn thay đổi",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalscore',
-            name='change_source',
-            field=models.CharField(choices=[('form', 'Trang nhập liệu'), ('import', 'Nhập từ tệp'), ('admin', 'Trang quản trị'), ('system', 'Hệ thống'), ('api', 'API')], default='system', max_length=10, verbose_name='nguồn thay đổi'),
+            model_name="historicalscore",
+            name="change_source",
+            field=models.CharField(
+                choices=[
+                    ("form", "Trang nhập liệu"),
+                    ("import", "Nhập từ tệp"),
+                    ("admin", "Trang quản trị"),
+                    ("system", "Hệ thống"),
+                    ("api", "API"),
+                ],
+                default="system",
+                max_length=10,
+                verbose_name="nguồn thay đổi",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsubmission',
-            name='change_source',
-            field=models.CharField(choices=[('form', 'Trang nhập liệu'), ('import', 'Nhập từ tệp'), ('admin', 'Trang quản trị'), ('system', 'Hệ thống'), ('api', 'API')], default='system', max_length=10, verbose_name='nguồn thay đổi'),
+            model_name="historicalsubmission",
+            name="change_source",
+            field=models.CharField(
+                choices=[
+                    ("form", "Trang nhập liệu"),
+                    ("import", "Nhập từ tệp"),
+                    ("admin", "Trang quản trị"),
+                    ("system", "Hệ thống"),
+                    ("api", "API"),
+                ],
+                default="system",
+                max_length=10,
+                verbose_name="nguồn thay đổi",
+            ),
         ),
     ]

@@ -11,7 +11,16 @@ from django.test import Client
 from django.utils import timezone
 
 from api.tokens import create_token
-from assessments.models import Agency, Assessment, Criterion, Framework, PublishedResult, Role, Subject, SubjectKind
+from assessments.models import (
+    Agency,
+    Assessment,
+    Criterion,
+    Framework,
+    PublishedResult,
+    Role,
+    Subject,
+    SubjectKind,
+)
 from tests.accounts import make_account
 
 ROLES = ["process_owner", "editor", "other_editor", "appraiser", "viewer", "other_province"]
@@ -60,14 +69,20 @@ def world(db):
     criteria["2"].agencies.set([vp])
     deadline = timezone.now() + datetime.timedelta(days=10)
     assessment = Assessment.objects.create(
-        subject=province, framework=framework, phase=Assessment.Phase.SELF_ASSESSMENT,
+        subject=province,
+        framework=framework,
+        phase=Assessment.Phase.SELF_ASSESSMENT,
         self_assessment_deadline=deadline,
     )
     other_assessment = Assessment.objects.create(
-        subject=other_province, framework=framework, phase=Assessment.Phase.SELF_ASSESSMENT,
+        subject=other_province,
+        framework=framework,
+        phase=Assessment.Phase.SELF_ASSESSMENT,
         self_assessment_deadline=deadline,
     )
-    PublishedResult.objects.create(subject=province, year=2030, index=Decimal("87.5"), rank=12, ranked_count=34)
+    PublishedResult.objects.create(
+        subject=province, year=2030, index=Decimal("87.5"), rank=12, ranked_count=34
+    )
     PublishedResult.objects.create(
         subject=other_province, year=2030, index=Decimal("91.5"), rank=3, ranked_count=34
     )

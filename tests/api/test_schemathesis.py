@@ -38,8 +38,18 @@ def vietnamese_bad_request(ctx, response, case):
     return True
 
 
-POSITIVE_CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-NEGATIVE_CHECKS = [not_a_server_error, negative_data_rejection, response_schema_conformance, vietnamese_bad_request]
+POSITIVE_CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+NEGATIVE_CHECKS = [
+    not_a_server_error,
+    negative_data_rejection,
+    response_schema_conformance,
+    vietnamese_bad_request,
+]
 
 
 def path_choices(operation, world) -> dict:
