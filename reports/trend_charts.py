@@ -32,7 +32,10 @@ def _svg(fig, key: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def line_svg(key: str, lines: tuple[Line, ...], ylabel: str, invert: bool, top: int) -> str:
+def line_svg(
+    key: str, lines: tuple[Line, ...], ylabel: str, invert: bool, top: int, counts: tuple = ()
+) -> str:
+    """counts: ((year, number ranked), …), written under each year of a rank chart."""
     _matplotlib()
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
@@ -55,7 +58,20 @@ def line_svg(key: str, lines: tuple[Line, ...], ylabel: str, invert: bool, top: 
                 markersize=5,
                 markerfacecolor=colour if is_published else "white",
             )
+            if invert:
+                ax.annotate(
+                    str(int(value)),
+                    (year, value),
+                    textcoords="offset points",
+                    xytext=(0, 6),
+                    ha="center",
+                    fontsize=7,
+                    color=colour,
+                )
     ax.set_xticks(years)
+    if counts:
+        ranked = dict(counts)
+        ax.set_xticklabels([f"{y}\n/{ranked[y]}" if ranked.get(y) else str(y) for y in years])
     ax.tick_params(axis="x", labelrotation=45 if len(years) > 8 else 0, labelsize=8)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(ylabel)
@@ -95,13 +111,31 @@ def index_lines(trend: Trend) -> tuple[Line, ...]:
     return tuple(lines)
 
 
+def _rank(figures):
+    """A rank worth drawing: among more than one unit (a rank computed among the one subject
+    scored on a framework says nothing; the table still shows it with its "/1")."""
+    total = figures.total
+    if total.rank is None or (total.ranked_count or 0) < 2:
+        return None
+    return total.rank
+
+
 def rank_lines(trend: Trend) -> tuple[Line, ...]:
     lines: list[Line] = []
     for subject, rows in trend.series():
-        points = _points(rows, lambda f: f.total.rank)
+        points = _points(rows, _rank)
         if points:
             lines.append((f"Thứ hạng – {subject.name}", points))
     return tuple(lines)
+
+
+def ranked_counts(trend: Trend) -> tuple:
+    """The number ranked each year (the subject's own row first), for the rank chart's axis."""
+    found: dict[int, int] = {}
+    for row in sorted(trend.rows, key=lambda r: r.is_predecessor, reverse=True):
+        if row.shown.total.ranked_count and (row.shown.total.ranked_count or 0) > 1:
+            found[row.year] = row.shown.total.ranked_count
+    return tuple(sorted(found.items()))
 
 
 def trend_charts(trend: Trend) -> list[dict]:
@@ -120,8 +154,8 @@ def trend_charts(trend: Trend) -> list[dict]:
         )
         charts.append(
             {
-                "title": "Thứ hạng chung qua các năm (1 là cao nhất)",
-                "svg": line_svg("trend-rank", ranks, "Thứ hạng", True, top),
+                "title": "Thứ hạng chung qua các năm (1 là cao nhất; dưới mỗi năm: số đơn vị xếp hạng)",
+                "svg": line_svg("trend-rank", ranks, "Thứ hạng", True, top, ranked_counts(trend)),
             }
         )
     return charts
