@@ -11,7 +11,9 @@ from tests.trends.conftest import publish, scored_2024
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("width", "name"), [(1360, "xu-huong-may-tinh"), (390, "xu-huong-dien-thoai")])
-def test_trends_page_at_desktop_and_phone_width(chromium, live_server, reference_data, screenshots, width, name):
+def test_trends_page_at_desktop_and_phone_width(
+    chromium, live_server, reference_data, screenshots, width, name
+):
     from assessments.models import Assessment
 
     sample = Assessment.objects.select_related("subject", "framework").get(
@@ -25,7 +27,9 @@ def test_trends_page_at_desktop_and_phone_width(chromium, live_server, reference
     problems = []
     page.on(
         "response",
-        lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 and "favicon" not in r.url else None,
+        lambda r: (
+            problems.append(f"{r.status} {r.url}") if r.status >= 400 and "favicon" not in r.url else None
+        ),
     )
     page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
     page.on("pageerror", lambda exc: problems.append(str(exc)))
@@ -38,7 +42,9 @@ def test_trends_page_at_desktop_and_phone_width(chromium, live_server, reference
         assert page.locator("figure.trend-chart svg").count() == 2
         assert page.locator("table.trend-table tbody tr").count() == 4
         assert page.get_by_role("heading", name="Tiêu chí giảm điểm (1)").is_visible()
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 1, overflow
         screenshots(page, name)
     finally:
