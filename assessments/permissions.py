@@ -186,9 +186,11 @@ def require_write(can_write: bool, message: str = "Bạn chỉ có quyền xem t
         raise PermissionDenied(message)
 
 
-# --- province scope and trends (api branch) -------------------------------------------------
-# Minimal versions for the API and the trends page. The province-scope branch defines the
-# real `user_province` / `visible_assessments` (Profile.province); keep that one at merge.
+# --- province scope, API and trends (api branch) --------------------------------------------
+# `user_province` and `visible_assessments` below are minimal stand-ins: the province-scope
+# branch defines the real ones (Profile.province); keep those at merge and drop these two.
+# `visible_subjects`, `visible_frameworks`, `can_view_trends`, `scope_trends` and
+# `scope_visible_assessment` are new helpers the API and the trends page call: keep them.
 
 from django.db.models import Q  # noqa: E402
 
