@@ -40,6 +40,7 @@ class ScoreInput(serializers.Field):
 
     default_error_messages = {
         "invalid": "'{value}' không phải là điểm hợp lệ (số không âm, tối đa 4 chữ số thập phân).",
+        "not_text": 'điểm phải gửi dạng chuỗi, ví dụ "0.9388" (không gửi {value} dạng số JSON).',
     }
 
     def __init__(self, **kwargs):
@@ -47,8 +48,8 @@ class ScoreInput(serializers.Field):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, str | int):
-            self.fail("invalid", value=data)
+        if not isinstance(data, str):  # a JSON number would pass through a float: send text
+            self.fail("not_text", value=data)
         try:
             value = parse_decimal(data)
         except NotANumber:

@@ -130,3 +130,10 @@ def test_editor_cannot_write_for_another_agency(world, clients):
     assert response.status_code == 400
     assert score_of(world, "1.1") is None
     assert not WorkflowEvent.objects.exists()
+
+
+def test_a_json_number_is_refused_scores_travel_as_text(world, clients):
+    response = patch(clients["editor"], world, "1.1", {"version": 0, "self_score": 0.1})
+    assert response.status_code == 400
+    assert "dạng chuỗi" in response.json()["detail"] and "self_score" in response.json()["detail"]
+    assert score_of(world, "1.1") is None
