@@ -66,3 +66,19 @@ def test_department_through_its_predecessor_ranked_in_its_block():
     assert [(c.code, c.change, c.remark, c.previous_remark) for c in criteria.lost] == [
         ("1.1", Decimal("-2.0000"), "Thiếu báo cáo quý", "Đủ kế hoạch")
     ]
+
+
+def test_queries_do_not_grow_with_scored_years(django_assert_max_num_queries):
+    province = Subject.objects.create(kind=SubjectKind.PROVINCE, name="Tỉnh Thử", code="99")
+    unit = Subject.objects.create(kind=SubjectKind.DEPARTMENT, name="Sở Tư pháp", parent=province)
+    for year in (2020, 2021):
+        framework, leaf = block_framework(province, year)
+        scored(unit, framework, leaf, "8")
+    with django_assert_max_num_queries(15) as few:
+        assert len(trends.subject_trend(unit).rows) == 2
+    for year in range(2022, 2030):
+        framework, leaf = block_framework(province, year)
+        scored(unit, framework, leaf, str(year - 2020))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        trend = trends.subject_trend(unit)
+    assert len(trend.rows) == 10 and trend.criteria.year == 2029
