@@ -296,7 +296,10 @@ class PublishedResultViewSet(viewsets.ReadOnlyModelViewSet):
 
 def _int(value) -> int:
     """A path id (the URL pattern takes digits only); out of range is not found."""
-    number = int(value)
-    if number > 2_147_483_647:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < number <= 2_147_483_647:
         raise Http404
     return number

@@ -119,3 +119,18 @@ def test_session_writes_need_the_csrf_token(world):
     )
     assert response.status_code == 403
     assert not Score.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/subjects/abc/trends/",
+        "/api/v1/assessments/abc/",
+        "/api/v1/assessments/99999999999/",
+        "/api/v1/assessments/1/scores/99999999999/",
+        "/api/v1/frameworks/x/criteria/",
+    ],
+)
+def test_ids_that_are_not_ids_are_not_found(world, clients, url):
+    response = clients["viewer"].get(url)
+    assert response.status_code == 404
