@@ -249,7 +249,7 @@ class ScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         assessment, agency, role_can_write = permissions.scope_agency_part(
             request.user, assessment.pk, agency.pk
         )
-        permissions.require_write(role_can_write)
+        permissions.require_write(role_can_write, "Tài khoản này chỉ có quyền xem, không sửa được điểm.")
         writable_or_refuse(assessment, result, agency, node)
         version = data.pop("version")
         try:
