@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export MPLCONFIGDIR ?= $(CURDIR)/var/matplotlib
 
-.PHONY: setup system-packages run demo-data test lint typecheck format serve clean
+.PHONY: setup system-packages run demo-data test lint typecheck format serve clean api-schema
 
 setup: system-packages $(VENV)/.installed
 
@@ -29,6 +29,10 @@ run: demo-data
 test: setup lint typecheck
 	$(PY) manage.py check
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The API's OpenAPI schema, checked into docs/api/ and compared by tests/api/test_schema_and_docs.py.
+api-schema: setup
+	$(PY) manage.py spectacular --validate --fail-on-warn --file docs/api/openapi.yaml
 
 lint: setup
 	$(PY) -m ruff check .

@@ -311,3 +311,58 @@ def scope_report(user, assessment_id):
 def require_write(can_write: bool, message: str = "Bạn chỉ có quyền xem trang này.") -> None:
     if not can_write:
         raise PermissionDenied(message)
+
+
+# --- subjects, frameworks and trends (the API and the trends page) --------------------------
+
+
+def _in_province(prefix: str, province_id: int) -> Q:
+    """Subjects (under `prefix`) of a province: itself, its units, and units of its districts."""
+    return (
+        Q(**{f"{prefix}id": province_id})
+        | Q(**{f"{prefix}parent_id": province_id})
+        | Q(**{f"{prefix}parent__parent_id": province_id})
+    )
+
+
+def visible_subjects(user):
+    """The subjects an account may read about: those of its province (all for a superuser)."""
+    if role_of(user) is None:
+        return Subject.objects.none()
+    province = user_province(user)
+    subjects = Subject.objects.all()
+    return subjects if province is None else subjects.filter(_in_province("", province.pk))
+
+
+def can_view_trends(user) -> bool:
+    """Years side by side (indices, ranks, criteria gained and lost): like the report."""
+    return role_of(user) in (Role.PROCESS_OWNER, Role.APPRAISER, Role.VIEWER)
+
+
+def scope_trends(user, subject_id):
+    """The subject whose trends are asked for, else 404 (outside the province, or a role
+    that does not read reports)."""
+    if not can_view_trends(user):
+        raise _not_found()
+    subject = visible_subjects(user).filter(pk=subject_id).first()
+    if subject is None:
+        raise _not_found()
+    return subject
+
+
+def scope_visible_assessment(user, assessment_id):
+    """The assessment if the account may open it (scope_assessment: its province's), else 404."""
+    return scope_assessment(user, assessment_id)
+
+
+def visible_frameworks(user):
+    """The ministry's frameworks and those the account's province issued (all for a superuser)."""
+    from .models import Framework
+
+    if role_of(user) is None:
+        return Framework.objects.none()
+    province = user_province(user)
+    frameworks = Framework.objects.all()
+    if province is None:
+        return frameworks
+    return frameworks.filter(Q(owner__isnull=True) | Q(owner_id=province.pk))

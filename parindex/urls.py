@@ -12,4 +12,6 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("assessments.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("api/v1/", include("api.urls")),
+    path("tai-khoan/ma-truy-cap/", include("api.account_urls")),
 ]

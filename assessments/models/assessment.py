@@ -16,6 +16,7 @@ class ChangeSource(models.TextChoices):
     IMPORT = "import", "Nhập từ tệp"
     ADMIN = "admin", "Trang quản trị"
     SYSTEM = "system", "Hệ thống"
+    API = "api", "API"
 
 
 class HistorySource(models.Model):

@@ -94,6 +94,8 @@ def _links(user, assessment, own) -> list[dict]:
         links.append({"url": reverse("assessments:appraisal", args=[assessment.pk]), "label": "Thẩm định"})
     if permissions.can_view_report(user, assessment):
         links.append({"url": reverse("reports:detail", args=[assessment.pk]), "label": "Báo cáo"})
+    if permissions.can_view_trends(user):
+        links.append({"url": reverse("reports:trends", args=[assessment.subject_id]), "label": "Qua các năm"})
     return links
 
 
