@@ -8,6 +8,7 @@ from .framework import (
     GradeBand,
     RuleKind,
     ScoringMethod,
+    Section,
     criterion_label,
     sort_key_for,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "RuleKind",
     "Score",
     "ScoringMethod",
+    "Section",
     "Stage",
     "Subject",
     "SubjectKind",

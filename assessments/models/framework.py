@@ -80,6 +80,17 @@ class Framework(models.Model):
         return f"{self.name} ({self.year})"
 
 
+class Section(models.TextChoices):
+    """Where a field's points count. The 100 points are the main fields; a province's own
+    index may add a bonus section (điểm thưởng) and a deduction section (điểm trừ) outside
+    them, each capped by its rule ("tối đa N"): points = main + bonus − deduction, and the
+    index is points over the main fields' applicable maximum."""
+
+    MAIN = "main", "Điểm chính (trong thang điểm)"
+    BONUS = "bonus", "Điểm thưởng"
+    DEDUCTION = "deduction", "Điểm trừ"
+
+
 class ScoringMethod(models.TextChoices):
     SELF_ASSESSED = "self", "Tự đánh giá, thẩm định"
     LEADER_SURVEY = "leader_survey", "Khảo sát lãnh đạo, quản lý"
@@ -135,6 +146,13 @@ class Criterion(models.Model):
         default=ScoringMethod.SELF_ASSESSED,
     )
     guidance = models.TextField("hướng dẫn chấm điểm", blank=True)
+    section = models.CharField(
+        "phần điểm",
+        max_length=20,
+        choices=Section.choices,
+        default=Section.MAIN,
+        help_text="Chỉ đặt ở lĩnh vực (cấp 1): điểm thưởng và điểm trừ nằm ngoài thang điểm.",
+    )
     rule_kind = models.CharField(
         "cách tính điểm", max_length=20, choices=RuleKind.choices, default=RuleKind.NONE
     )
@@ -173,6 +191,7 @@ class Criterion(models.Model):
                 condition=Q(rule_kind__in=[k.value for k in RuleKind]),
                 name="criterion_rule_kind_valid",
             ),
+            models.CheckConstraint(condition=Q(section__in=Section.values), name="criterion_section_valid"),
         ]
 
     def __str__(self) -> str:

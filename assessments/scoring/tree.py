@@ -19,6 +19,7 @@ from ..models import (
     GradeBand,
     Score,
     ScoringMethod,
+    Section,
     Subject,
     SubjectKind,
     criterion_label,
@@ -157,20 +158,48 @@ class Result:
     grade_bands: list[GradeBand] = field(default_factory=list)
 
     @property
+    def main_fields(self) -> list[Node]:
+        """The fields inside the scale (all of them in the ministry's framework)."""
+        return [f for f in self.fields if f.criterion.section == Section.MAIN]
+
+    def section_fields(self, section: str) -> list[Node]:
+        return [f for f in self.fields if f.criterion.section == section]
+
+    @property
     def max(self) -> Decimal:
-        return sum((f.max for f in self.fields), ZERO)
+        return sum((f.max for f in self.main_fields), ZERO)
 
     @property
     def applicable_max(self) -> Decimal:
-        return sum((f.applicable_max for f in self.fields), ZERO)
+        return sum((f.applicable_max for f in self.main_fields), ZERO)
+
+    @property
+    def bonus(self) -> Decimal | None:
+        """Bonus points (điểm thưởng) after each section's cap; None when there is none."""
+        return _sum_present(f.appraised for f in self.section_fields(Section.BONUS))
+
+    @property
+    def deduction(self) -> Decimal | None:
+        """Points deducted (điểm trừ) after each section's cap; None when there is none."""
+        return _sum_present(f.appraised for f in self.section_fields(Section.DEDUCTION))
 
     @property
     def self_score(self) -> Decimal | None:
-        return _sum_present(f.self_score for f in self.fields)
+        return _with_sections(
+            _sum_present(f.self_score for f in self.main_fields),
+            _sum_present(f.self_score for f in self.section_fields(Section.BONUS)),
+            _sum_present(f.self_score for f in self.section_fields(Section.DEDUCTION)),
+        )
+
+    @property
+    def main_appraised(self) -> Decimal | None:
+        """The appraised points inside the scale, before bonus and deduction."""
+        return _sum_present(f.appraised for f in self.main_fields)
 
     @property
     def appraised(self) -> Decimal | None:
-        return _sum_present(f.appraised for f in self.fields)
+        """The points that count: inside the scale, plus bonus, less deduction (never below 0)."""
+        return _with_sections(self.main_appraised, self.bonus, self.deduction)
 
     @property
     def index(self) -> Decimal | None:
@@ -188,9 +217,13 @@ class Result:
         for f in self.fields:
             yield from f.leaves()
 
+    def main_leaves(self) -> Iterable[Node]:
+        for f in self.main_fields:
+            yield from f.leaves()
+
     def part(self, method: str) -> Part:
         score, maximum = ZERO, ZERO
-        for leaf in self.leaves():
+        for leaf in self.main_leaves():
             if leaf.method == method and leaf.applicable:
                 maximum += leaf.max
                 if leaf.appraised is not None:
@@ -209,7 +242,7 @@ class Result:
         """Applicable self-assessed leaves that have an appraised score."""
         return [
             leaf
-            for leaf in self.leaves()
+            for leaf in self.main_leaves()
             if leaf.method == ScoringMethod.SELF_ASSESSED and leaf.applicable and leaf.appraised is not None
         ]
 
@@ -258,6 +291,15 @@ class Result:
             "below_max": len(self.below_max_criteria),
             "zero": len(self.zero_criteria),
         }
+
+
+def _with_sections(main: Decimal | None, bonus: Decimal | None, deduction: Decimal | None) -> Decimal | None:
+    """Main points plus bonus less deduction, floored at 0; None while the main part has none."""
+    if main is None:
+        return None
+    if bonus is None and deduction is None:
+        return main
+    return max(ZERO, main + (bonus or ZERO) - (deduction or ZERO))
 
 
 def _sum_present(values: Iterable[Decimal | None]) -> Decimal | None:

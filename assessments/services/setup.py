@@ -33,6 +33,7 @@ def copy_framework(source: Framework, year: int, *, name: str | None = None) -> 
             method=original.method,
             guidance=original.guidance,
             rule_kind=original.rule_kind,
+            section=original.section,
             rule_parameters=original.rule_parameters,
             figure_labels=original.figure_labels,
         )
