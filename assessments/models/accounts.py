@@ -31,6 +31,20 @@ class Profile(models.Model):
         related_name="profiles",
         help_text="Bắt buộc với cán bộ cơ quan tham mưu.",
     )
+    province = models.ForeignKey(
+        "assessments.Subject",
+        verbose_name="tỉnh",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="profiles",
+        limit_choices_to={"kind": "province"},
+    )
+    email_notifications = models.BooleanField(
+        "nhận thông báo qua thư điện tử",
+        default=True,
+        help_text="Bỏ chọn để chỉ nhận thông báo trong ParIndex (biểu tượng chuông).",
+    )
 
     class Meta:
         verbose_name = "vai trò người dùng"
