@@ -1,8 +1,8 @@
 from .accounts import Profile, Role
 from .assessment import Assessment, ChangeSource, PublishedResult, Score
 from .evidence import Evidence
-from .notifications import Notification, NotificationKind
 from .framework import Criterion, Framework, GradeBand, ScoringMethod, criterion_label, sort_key_for
+from .notifications import Notification, NotificationKind
 from .reference import Agency, Subject, SubjectKind
 from .workflow import DeadlineExtension, ReminderLog, Stage, Submission, SubmittedAnswer, WorkflowEvent
 
