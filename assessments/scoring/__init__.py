@@ -19,6 +19,7 @@ from .compare import (
     region_rank,
 )
 from .many import compute_many, criteria_of_frameworks, responsible_agency_ids
+from .previous import COMPUTED, PUBLISHED, PreviousFigure, PreviousYear, previous_assessment, previous_year
 from .tree import (
     Node,
     Part,
@@ -40,10 +41,14 @@ from .tree import (
 from .validation import validate_framework, validate_nodes
 
 __all__ = [
+    "COMPUTED",
+    "PUBLISHED",
     "PUBLISHED_TOLERANCE",
     "Comparison",
     "Node",
     "Part",
+    "PreviousFigure",
+    "PreviousYear",
     "PublishedGap",
     "RegionRank",
     "Result",
@@ -58,6 +63,8 @@ __all__ = [
     "grade_for",
     "index_of",
     "lost_points",
+    "previous_assessment",
+    "previous_year",
     "province_id_of",
     "province_ids_of",
     "published_gaps",
