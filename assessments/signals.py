@@ -35,4 +35,5 @@ def notify_on_commit(sender, instance, created, **kwargs):
         return
     from .services.notifications import notify_for_event
 
-    transaction.on_commit(lambda: notify_for_event(instance))
+    # robust: a failure to notify is logged and never turns the committed action into an error
+    transaction.on_commit(lambda: notify_for_event(instance), robust=True)

@@ -58,7 +58,7 @@ def province_of(assessment: Assessment):
 
 
 def _active_users():
-    return get_user_model().objects.filter(is_active=True).select_related("parindex_profile")
+    return get_user_model().objects.filter(is_active=True).select_related("parindex_profile__agency")
 
 
 def _accounts_of_province(province):
@@ -128,7 +128,7 @@ def _recipients(event: WorkflowEvent) -> list[tuple[object, Message, str]]:
         message = Message(
             Kind.RETURNED,
             f"Phần {_stage_label(event)} của {agency.name} bị trả lại",
-            f"Sở Nội vụ đã trả lại phần {_stage_label(event)} {what} của {agency.name}.\n"
+            f"Sở Nội vụ đã trả lại phần {_stage_label(event)} của {agency.name} ({what}).\n"
             f"Ý kiến: {event.reason}\n"
             "Xin vui lòng sửa theo ý kiến trên rồi bấm “Gửi” lại.",
         )
@@ -137,7 +137,7 @@ def _recipients(event: WorkflowEvent) -> list[tuple[object, Message, str]]:
         message = Message(
             Kind.SUBMITTED,
             f"{agency.name} đã gửi phần {_stage_label(event)}",
-            f"{agency.name} đã gửi phần {_stage_label(event)} {what} ({event.detail}), người gửi: {who}.",
+            f"{agency.name} đã gửi phần {_stage_label(event)} ({what}; {event.detail}), người gửi: {who}.",
         )
         url = _part_url(assessment, agency)
         found = [(u, message, url) for u in _process_owners_of(province_of(assessment))]
@@ -151,7 +151,8 @@ def _recipients(event: WorkflowEvent) -> list[tuple[object, Message, str]]:
         message = Message(
             Kind.EXTENDED,
             f"Gia hạn {_stage_label(event)}: {event.detail}",
-            f"Sở Nội vụ đã gia hạn phần {_stage_label(event)} {what}: {event.detail}.\nLý do: {event.reason}",
+            f"Sở Nội vụ đã gia hạn phần {_stage_label(event)} ({what}): {event.detail}.\n"
+            f"Lý do: {event.reason}",
         )
         found = [
             (u, message, _part_url(assessment, u.parindex_profile.agency)) for u in _editors_of(agency_ids)

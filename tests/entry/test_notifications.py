@@ -261,3 +261,47 @@ def test_opening_marks_read_and_goes_to_the_page_then_all_read(small, client):
     assert "Đã đánh dấu 2 thông báo là đã đọc." in response.content.decode()
     assert notify.unread_count(editor) == 0
     assert client.get(reverse("notification_read_all")).status_code == 405
+
+
+def test_a_failure_to_notify_does_not_undo_the_action(small, commit, monkeypatch):
+    from assessments.models import Submission
+
+    users = small["users"]
+    submitted(small, commit)
+
+    def broken(event):
+        raise RuntimeError("máy chủ thư hỏng")
+
+    monkeypatch.setattr(notify, "notify_for_event", broken)
+    commit(
+        services.return_part,
+        user=users["process_owner"],
+        assessment=small["assessment"],
+        agency=small["agency"],
+        comment="Bổ sung",
+    )
+    assert Submission.objects.get(agency=small["agency"]).status == Submission.Status.RETURNED
+
+
+def test_notifying_a_province_takes_the_same_queries_whatever_its_size(small, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessments.models import Role
+
+    event = WorkflowEvent.objects.create(
+        assessment=small["assessment"], action=WorkflowEvent.Action.PHASE, user=small["users"]["process_owner"]
+    )
+
+    def queries():
+        Notification.objects.all().delete()
+        with CaptureQueriesContext(connection) as captured:
+            made = notify.notify_for_event(event)
+        return len(captured), len(made)
+
+    few, told_few = queries()
+    for i in range(12):
+        make_user(f"stp{i}", Role.DEPARTMENT_EDITOR, small["agency" if i % 2 else "other"])
+    many, told_many = queries()
+    assert told_many == told_few + 12
+    assert many == few
