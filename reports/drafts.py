@@ -31,6 +31,11 @@ def _count(n: int) -> str:
     return f"{n:02d}"
 
 
+def _lost(node) -> Decimal:
+    """The points a leaf lost at appraisal (its max less its final score)."""
+    return node.max - (node.appraised or Decimal(0))
+
+
 def _points(value: Decimal) -> str:
     return f"{format_score(value)} điểm"
 
@@ -52,7 +57,7 @@ def done_well_sentence(facts: ReportFacts, f: FieldFacts) -> str:
         )
     surveys = [n for n in f.node.leaves() if n.is_survey and n.applicable and n.appraised is not None]
     if surveys:
-        score = sum((n.appraised for n in surveys), Decimal(0))
+        score = sum((n.appraised or Decimal(0) for n in surveys), Decimal(0))
         top = sum((n.max for n in surveys), Decimal(0))
         sentences.append(f"Điểm điều tra xã hội học của lĩnh vực đạt {format_score(score)}/{_points(top)}.")
     return " ".join(sentences)
@@ -139,8 +144,8 @@ def lost_points_sentence(facts: ReportFacts, f: FieldFacts) -> str:
     leads into the generated list of those criteria with the council's reasons."""
     if not f.below_max:
         return ""
-    lost = sum((n.max - n.appraised for n in f.below_max), Decimal(0))
-    items = [f"{n.label} bị trừ {_points(n.max - n.appraised)}" for n in f.below_max[:LISTED]]
+    lost = sum((_lost(n) for n in f.below_max), Decimal(0))
+    items = [f"{n.label} bị trừ {_points(_lost(n))}" for n in f.below_max[:LISTED]]
     listed = "; ".join(items) + ("; …" if len(f.below_max) > LISTED else "")
     by_agency: dict[str, list] = {}
     for node in f.below_max:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from ..decimals import round_index
 from ..models import Assessment, PublishedResult
 from .compare import PUBLISHED_TOLERANCE, published_results
-from .tree import Result, compute
+from .tree import Node, Result, compute
 
 PUBLISHED = "published"
 COMPUTED = "computed"
@@ -60,7 +60,7 @@ class PreviousYear:
     def sources(self) -> set[str]:
         return {f.source for f in self.figures.values()}
 
-    def leaf(self, code: str):
+    def leaf(self, code: str) -> Node | None:
         """Last year's node of a criterion code, when last year's assessment is known."""
         return self.result.by_code.get(code) if self.result is not None else None
 
@@ -98,5 +98,6 @@ def previous_year(assessment: Assessment) -> PreviousYear:
             figures[code] = PreviousFigure(code, pub.index, pub.rank, PUBLISHED, computed.get(code))
         else:
             value = computed[code]
+            assert value is not None  # only computed figures that exist are in the loop
             figures[code] = PreviousFigure(code, value, None, COMPUTED, value)
     return PreviousYear(year=year, figures=figures, result=result, published=published)

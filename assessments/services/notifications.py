@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -117,7 +118,7 @@ def _user_url(user, assessment) -> str:
     return reverse("my_entry", kwargs={"pk": assessment.pk})
 
 
-def _recipients(event: WorkflowEvent) -> list[tuple[object, Message, str]]:
+def _recipients(event: WorkflowEvent) -> list[tuple[Any, Message, str]]:
     """(user, message, url) for each person to tell."""
     assessment = event.assessment
     what = _what(assessment)

@@ -289,8 +289,9 @@ def test_notifying_a_province_takes_the_same_queries_whatever_its_size(small, ma
 
     from assessments.models import Role
 
+    owner = small["users"]["process_owner"]
     event = WorkflowEvent.objects.create(
-        assessment=small["assessment"], action=WorkflowEvent.Action.PHASE, user=small["users"]["process_owner"]
+        assessment=small["assessment"], action=WorkflowEvent.Action.PHASE, user=owner
     )
 
     def queries():
