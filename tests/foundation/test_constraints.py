@@ -19,6 +19,7 @@ from assessments.models import (
     DeadlineExtension,
     Evidence,
     Framework,
+    Notification,
     Profile,
     PublishedResult,
     ReminderLog,
@@ -81,6 +82,9 @@ def world():
         ),
         RenderedReport.objects.create(
             assessment=assessment, format=ReportFormat.PDF, fingerprint="f", content=b""
+        ),
+        Notification.objects.create(
+            user=user, assessment=assessment, kind=Notification.Kind.PHASE, title="Chuyển giai đoạn"
         ),
     ]
     rows += [model.history.first() for model in (assessment, score, published, submission)]
