@@ -16,6 +16,7 @@ from assessments.models import (
     Assessment,
     ChangeSource,
     Criterion,
+    CriterionRemark,
     DeadlineExtension,
     Evidence,
     Framework,
@@ -87,7 +88,11 @@ def world():
             user=user, assessment=assessment, kind=Notification.Kind.PHASE, title="Chuyển giai đoạn"
         ),
     ]
-    rows += [model.history.first() for model in (assessment, score, published, submission)]
+    remark = CriterionRemark.objects.create(
+        assessment=assessment, criterion=criterion, agency=agency, text="Có"
+    )
+    rows.append(remark)
+    rows += [model.history.first() for model in (assessment, score, published, submission, remark)]
     return {type(row): row for row in rows}
 
 
