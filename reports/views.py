@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from assessments import scoring
 from assessments.models import Assessment
 from assessments.permissions import can_edit_report, can_view_report
 
@@ -41,6 +42,8 @@ def report_page(request, pk: int):
         "report": report,
         "document": document_html(report),
         "gaps": facts.gaps,
+        # The cross-check box (page only, never in the PDF or Word): no query of its own.
+        "figure_problems": scoring.figure_problems(facts.result, facts.published),
         "has_previous": facts.has_previous,
         "can_edit": can_edit_report(request.user, assessment),
     }
