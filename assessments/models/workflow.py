@@ -178,6 +178,7 @@ class WorkflowEvent(models.Model):
         PHASE = "phase", "Chuyển giai đoạn"
         EVIDENCE_ADD = "evidence_add", "Tải lên tài liệu kiểm chứng"
         EVIDENCE_DELETE = "evidence_delete", "Xóa tài liệu kiểm chứng"
+        SCORE = "score", "Ghi điểm"
 
     assessment = models.ForeignKey(
         Assessment, verbose_name="đợt đánh giá", on_delete=models.CASCADE, related_name="events"

@@ -17,7 +17,9 @@ from ..models import (
 )
 from .deadlines import format_deadline, part_state
 from .errors import DomainError
-from .rows import RowInput, apply_rows, check_score
+from .history import stamp
+from .rows import RowInput
+from .scores import write_scores
 
 STAGE_FIELDS = {
     Stage.SELF_ASSESSMENT: ("self_score", "explanation"),
@@ -78,8 +80,16 @@ def save_part(
             if not state.can_write_criterion(criterion_id):
                 deadline = state.deadlines.for_criterion(agency.pk, criterion_id)
                 raise DomainError(f"{node.code}: đã quá hạn ({format_deadline(deadline)}).")
-            check_score(row.values.get("self_score"), node.max, "điểm tự đánh giá", node.code)
-        return apply_rows(user=user, assessment=assessment, rows=rows, source=source)
+        return write_scores(
+            user=user,
+            assessment=assessment,
+            rows=rows,
+            source=source,
+            fields=allowed,
+            result=result,
+            agency=agency,
+            stage=state.stage,
+        )
 
 
 def submit_part(*, user, assessment, agency, now=None) -> Submission:
@@ -111,9 +121,7 @@ def submit_part(*, user, assessment, agency, now=None) -> Submission:
         submission.status = Submission.Status.SUBMITTED
         submission.submitted_at = now
         submission.submitted_by = user
-        submission._change_source = ChangeSource.FORM
-        submission._history_user = user
-        submission._change_reason = "Gửi"
+        stamp(submission, user=user, source=ChangeSource.FORM, reason="Gửi")
         submission.save()
         answers = []
         for node in leaves.values():
@@ -167,9 +175,7 @@ def return_part(*, user, assessment, agency, comment: str, stage: str | None = N
         submission.returned_at = now
         submission.returned_by = user
         submission.return_comment = comment
-        submission._change_source = ChangeSource.FORM
-        submission._history_user = user
-        submission._change_reason = comment
+        stamp(submission, user=user, source=ChangeSource.FORM, reason=comment)
         submission.save()
         WorkflowEvent.objects.create(
             assessment=assessment,

@@ -12,8 +12,10 @@ from django.db import IntegrityError, transaction
 from ..decimals import format_score
 from ..models import Score
 from .errors import ConflictError, DomainError
+from .history import stamp
 
 EMPTY = {
+    "applicable": True,
     "self_score": None,
     "appraised_score": None,
     "rechecked_score": None,
@@ -34,6 +36,8 @@ class RowInput:
 
 
 def _normalise(name: str, value):
+    if name == "applicable":
+        return True if value is None else bool(value)
     if name in SCORE_FIELDS:
         return None if value is None else Decimal(value).normalize()
     return (value or "").replace("\r\n", "\n").strip()
@@ -106,10 +110,7 @@ def save_score(score: Score, *, user, source: str, reason: str = "") -> Score:
     """Save one score row as a new version, with who, where from and why in its history."""
     score.version += 1
     score.updated_by = user
-    score._change_source = source
-    score._history_user = user
-    if reason:
-        score._change_reason = reason
+    stamp(score, user=user, source=source, reason=reason)
     try:
         with transaction.atomic():
             score.save()
