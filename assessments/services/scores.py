@@ -3,9 +3,10 @@ import (and any future API) all write a score row through write_scores:
 
 - the assessment row is locked (select_for_update) for the transaction, and a locked
   assessment ("đã khóa") takes no write at all;
-- each row must be a leaf of the assessment's framework, change only the fields the caller's
-  phase or stage allows, hold scores that are Decimals of at most 4 places between 0 and the
-  criterion's max, no score on a criterion "không áp dụng", no self score on a survey leaf;
+- each row must be a criterion of the assessment's framework (a parent's row holds only a
+  remark), change only the fields the caller's phase or stage allows, hold scores that are
+  Decimals of at most 4 places between 0 and the criterion's max, no score on a criterion
+  "không áp dụng", no self score on a survey leaf;
 - rows are written with optimistic versions (services.rows.apply_rows: a row saved by someone
   else since it was read is a conflict, nothing is written);
 - each saved row leaves a history record with who, where from and why, and the write leaves
@@ -41,6 +42,8 @@ TEXT_LABELS = {
 FIELD_LABELS = {**SCORE_LABELS, **TEXT_LABELS, "applicable": "áp dụng"}
 # Everything a score row holds that a person writes: what the admin and the import may touch.
 ALL_FIELDS = tuple(FIELD_LABELS)
+# A parent criterion's score is the sum of its children's: its row holds only a remark.
+PARENT_FIELDS = ("appraisal_comment", "recheck_comment")
 MAX_PLACES = 4
 DETAIL_CODES = 12
 
@@ -71,18 +74,25 @@ def check_rows(assessment: Assessment, rows: dict[int, RowInput], *, fields, res
     naming the criterion and the field."""
     if assessment.is_locked:
         raise DomainError(locked_message(assessment))
-    leaves = {node.criterion.pk: node for node in result.leaves()}
+    nodes = {node.criterion.pk: node for node in result.nodes()}
     allowed = set(fields)
     for criterion_id, row in rows.items():
-        node = leaves.get(criterion_id)
+        node = nodes.get(criterion_id)
         if node is None:
-            raise DomainError(
-                "Tiêu chí không thuộc bộ tiêu chí của đợt đánh giá, hoặc không phải tiêu chí được chấm điểm."
-            )
+            raise DomainError("Tiêu chí không thuộc bộ tiêu chí của đợt đánh giá.")
         extra = set(row.values) - allowed
         if extra:
             names = ", ".join(FIELD_LABELS.get(name, name) for name in sorted(extra))
             raise DomainError(f"{node.code}: không được sửa {names} ở bước này.")
+        if not node.is_leaf:
+            kept = set(row.values) - set(PARENT_FIELDS)
+            if kept:
+                names = ", ".join(FIELD_LABELS.get(name, name) for name in sorted(kept))
+                raise DomainError(
+                    f"{node.code}: tiêu chí có tiêu chí con, điểm của nó là tổng các tiêu chí con; "
+                    f"không ghi được {names}, chỉ ghi được ý kiến."
+                )
+            continue
         applicable = row.values.get("applicable", node.applicable)
         stored = node.score
         for name, label in SCORE_LABELS.items():
@@ -128,7 +138,7 @@ def write_scores(
         check_rows(assessment, rows, fields=fields, result=result)
         saved = apply_rows(user=user, assessment=assessment, rows=rows, source=source, reason=reason)
         if saved:
-            codes = {node.criterion.pk: node.code for node in result.leaves()}
+            codes = {node.criterion.pk: node.code for node in result.nodes()}
             WorkflowEvent.objects.create(
                 assessment=assessment,
                 action=WorkflowEvent.Action.SCORE,
