@@ -66,6 +66,11 @@ def _check_structure(table: AnnexTable, outcome: ImportOutcome) -> dict[str, Ann
     return by_code
 
 
+def _derived(row: AnnexRow, key: str, by_code) -> bool:
+    """A parent row's cell holding a formula: worked out from the children, not read."""
+    return key in row.formulas and any(code.rpartition(".")[0] == row.code for code in by_code)
+
+
 def _leaf_codes(codes) -> set[str]:
     parents = {code.rpartition(".")[0] for code in codes}
     return {code for code in codes if code not in parents}
@@ -108,7 +113,7 @@ def _check_against_framework(by_code, framework, outcome, label, cache=None) -> 
             outcome.error(
                 f"mã tiêu chí không có trong bộ tiêu chí năm {framework.year}", row.row, code, label
             )
-        elif row.max is not None and row.max != criterion.max_score:
+        elif row.max is not None and not _derived(row, "max", by_code) and row.max != criterion.max_score:
             outcome.error(
                 f"điểm chuẩn {format_score(row.max)} khác bộ tiêu chí năm {framework.year} "
                 f"({format_score(criterion.max_score)})",
@@ -145,6 +150,12 @@ def _new_criteria(by_code, leaves, framework, outcome, label) -> dict[str, Crite
             level=code.count(".") + 1,
             sort_key=sort_key_for(code),
         )
+    # A parent whose max is a formula (or empty) gets the sum of its children's, deepest first.
+    for code in sorted(criteria, key=lambda c: -c.count(".")):
+        row = by_code[code]
+        children = [c for c in criteria.values() if c.code.rpartition(".")[0] == code]
+        if children and (row.max is None or "max" in row.formulas):
+            criteria[code].max_score = sum((c.max_score for c in children), Decimal(0))
     return criteria
 
 

@@ -11,7 +11,16 @@ from assessments import scoring
 from assessments.exchange.annex import import_annex
 from assessments.models import Assessment, ChangeSource, Criterion, Framework, Score, ScoringMethod, Subject
 
-from .conftest import ANNEX_TSV, HEADER, annex_workbook, reference_rows, to_bytes, tsv_bytes
+from .conftest import (
+    ANNEX_TSV,
+    AS_IN_THE_SAMPLE,
+    HEADER,
+    annex_workbook,
+    reference_rows,
+    rows_with,
+    to_bytes,
+    tsv_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,20 +71,6 @@ def snapshot():
         ),
         Score.history.count(),
     )
-
-
-# The shipped sample keeps no remark on a parent row: the reference as it is stored there.
-AS_IN_THE_SAMPLE = {"2.4": {5: ""}, "5.7": {5: ""}, "8.1": {5: ""}}
-
-
-def rows_with(changes: dict[str, dict[int, str]], extra=(), drop=()):
-    rows = [list(r) for r in reference_rows() if r[0] not in drop]
-    for row in rows:
-        for column, value in changes.get(row[0], {}).items():
-            row[column] = value
-    for position, row in extra:
-        rows.insert(position, row)
-    return rows
 
 
 def sheet_row_of(wb, code: str) -> int:
@@ -310,7 +305,9 @@ def test_formula_without_cached_value_on_a_leaf_names_the_cell(provinces):
     row = sheet_row_of(wb, "1.3.2")
     wb.active.cell(row=row, column=5).value = "=0,9+0,0388"
     errors = refused(to_bytes(wb))
-    assert any(f"(1.3.2): điểm thẩm định ở ô E{row} là công thức =0,9+0,0388 chưa có giá trị" in e for e in errors)
+    assert any(
+        f"(1.3.2): điểm thẩm định ở ô E{row} là công thức =0,9+0,0388 chưa có giá trị" in e for e in errors
+    )
 
 
 def test_code_that_is_not_a_code(provinces):
