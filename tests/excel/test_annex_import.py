@@ -9,7 +9,16 @@ from django.core.management.base import CommandError
 
 from assessments import scoring
 from assessments.exchange.annex import import_annex
-from assessments.models import Assessment, ChangeSource, Criterion, Framework, Score, ScoringMethod, Subject
+from assessments.models import (
+    Assessment,
+    ChangeSource,
+    Criterion,
+    Framework,
+    Score,
+    ScoringMethod,
+    Subject,
+    WorkflowEvent,
+)
 
 from .conftest import (
     ANNEX_TSV,
@@ -379,6 +388,11 @@ def test_import_updates_changed_rows_with_history(sample_assessment):
     latest = score.history.order_by("-history_id").first()
     assert latest.change_source == ChangeSource.IMPORT and latest.history_type == "~"
     assert Score.history.filter(change_source=ChangeSource.IMPORT).count() == 1
+    assert latest.history_change_reason == "Nhập bảng phụ lục năm 2023"
+    # Through the one score service: a workflow event says what the import wrote.
+    event = WorkflowEvent.objects.get(assessment=sample_assessment)
+    assert (event.action, event.criterion.code) == (WorkflowEvent.Action.SCORE, "1.1")
+    assert event.detail == "Nhập từ tệp: 1 tiêu chí (1.1)"
     # TỔNG ĐIỂM still says 88,01: reported, not refused.
     assert any("TỔNG ĐIỂM" in str(n) for n in outcome.notes)
 
