@@ -182,6 +182,10 @@ class ScoreAdmin(ExchangeImportMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def revert_disabled(self, request, obj=None):
+        # An old version is written back by editing the score (with a reason), not by "revert".
+        return True
+
     def save_model(self, request, obj, form, change):
         saved = form.write()
         if saved:
