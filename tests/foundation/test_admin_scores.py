@@ -124,3 +124,48 @@ def test_stale_version_is_a_conflict(root_client, sample_assessment):
     assert score.appraised_score == Decimal("1.2") and score.version == 5
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages and messages[0].startswith("Không lưu: 1 tiêu chí đã được người khác sửa")
+
+
+def test_a_new_row_is_added_through_the_score_service(root_client, sample_assessment):
+    from assessments.models import Criterion
+
+    unlock(sample_assessment)
+    parent = Criterion.objects.get(framework=sample_assessment.framework, code="2.4")
+    response = root_client.post(
+        "/admin/assessments/score/add/",
+        {
+            "assessment": sample_assessment.pk,
+            "criterion": parent.pk,
+            "applicable": "on",
+            "appraisal_comment": "Kết quả điều tra xã hội học",
+            "reason": "Ghi ý kiến của dòng lĩnh vực",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    added = Score.objects.get(assessment=sample_assessment, criterion=parent)
+    assert (added.version, added.appraisal_comment) == (1, "Kết quả điều tra xã hội học")
+    assert added.history.get().change_source == ChangeSource.ADMIN
+
+
+def test_a_score_on_a_parent_row_is_refused(root_client, sample_assessment):
+    from assessments.models import Criterion
+
+    unlock(sample_assessment)
+    parent = Criterion.objects.get(framework=sample_assessment.framework, code="1.3")
+    before = snapshot()
+    response = root_client.post(
+        "/admin/assessments/score/add/",
+        {
+            "assessment": sample_assessment.pk,
+            "criterion": parent.pk,
+            "applicable": "on",
+            "appraised_score": "2",
+            "reason": "Thử",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "1.3: tiêu chí có tiêu chí con, điểm của nó là tổng các tiêu chí con; không ghi được điểm "
+        "thẩm định, chỉ ghi được ý kiến."
+    ]
+    assert snapshot() == before
