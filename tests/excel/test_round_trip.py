@@ -133,6 +133,8 @@ def test_not_applicable_goes_out_and_comes_back(open_sample):
     outcome = import_annex(content, subject, 2023)
 
     assert outcome.errors == []
+    (change,) = [c for c in outcome.changes if c.code == "1.2"]
+    assert change.details() == "áp dụng (trống) → không"
     assessment = Assessment.objects.get(subject=subject)
     assert score(assessment, "1.2").applicable is False
     assert scoring.compute(assessment).as_dict() == before
