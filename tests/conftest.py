@@ -1,5 +1,24 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.test.utils import override_settings
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tasks_run_immediately_and_files_stay_in_tmp(tmp_path_factory):
+    """Tests run background tasks at once, in the test's transaction (production queues them
+    in the database for `manage.py db_worker`), and keep rendered reports in a temporary folder."""
+    storages = {
+        **settings.STORAGES,
+        "reports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path_factory.mktemp("reports")},
+        },
+    }
+    with override_settings(TASKS=IMMEDIATE_TASKS, STORAGES=storages):
+        yield
 
 
 @pytest.fixture
