@@ -140,12 +140,14 @@ CACHE_DIR = Path(os.getenv("PARINDEX_CACHE_DIR", BASE_DIR / "var" / "cache"))
 S3_BUCKET = os.getenv("S3_BUCKET", "")
 
 
-def s3_storage(location: str) -> dict:
+def s3_storage(location: str, bucket: str = S3_BUCKET, endpoint_url: str | None = None) -> dict:
+    """A private folder (`location`) of the bucket: files are read through the views that check
+    permissions, never from a public URL."""
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": os.getenv("S3_ENDPOINT_URL") or None,
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or os.getenv("S3_ENDPOINT_URL") or None,
             "region_name": os.getenv("S3_REGION") or None,
             "location": location,
             "default_acl": None,
@@ -219,6 +221,8 @@ REPORT_RENDER_ATTEMPTS = envint("REPORT_RENDER_ATTEMPTS", "3")
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from one
 # address, that pair is locked for AXES_COOLOFF_MINUTES.
 AXES_ENABLED = envbool("AXES_ENABLED", "1")
+# Failures are counted in the database, so that every application server sees them.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

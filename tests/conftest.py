@@ -1,3 +1,6 @@
+import socket
+import uuid
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -53,6 +56,45 @@ def django_db_setup(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server, in this process, on a free loopback port (no internet). moto is in
+    requirements.txt, so CI runs these tests; they are skipped only where it is missing."""
+    moto_server = pytest.importorskip("moto.server")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def object_store(s3_server, settings, monkeypatch):
+    """Evidence and rendered reports in a fresh bucket of the S3 server, as STORAGES reads
+    them with S3_BUCKET set. Returns (bucket, boto3 client)."""
+    import boto3
+
+    from parindex.settings import s3_storage
+
+    for name, value in [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+    ]:
+        monkeypatch.setenv(name, value)
+    bucket = f"parindex-{uuid.uuid4().hex[:12]}"
+    client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1")
+    client.create_bucket(Bucket=bucket)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage("media", bucket, s3_server),
+        "reports": s3_storage("reports", bucket, s3_server),
+    }
+    return bucket, client
 
 
 def run_command(*args, **kwargs):
