@@ -41,5 +41,5 @@ def test_with_a_bucket_files_go_to_the_object_store_and_state_to_the_database():
 
 def test_without_a_bucket_files_stay_on_the_local_disk():
     values = probe(PARINDEX_CACHE_DIR="/srv/parindex/cache")
-    assert values["default"] == values["reports"] == "django.core.files.storage.FileSystemStorage"
+    assert values["default"] == values["reports"] == "django.core.files.storage.filesystem.FileSystemStorage"
     assert values["locations"] == [None, "/srv/parindex/cache/reports"]
