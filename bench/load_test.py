@@ -12,7 +12,7 @@ after it) plus --stop-timeout:
    leaders;
 2. starts gunicorn with parindex/gunicorn.conf.py (2 workers × 4 threads) in production mode
    (DEBUG=0, secure cookies, WhiteNoise manifest storage) behind a simulated TLS proxy, and one
-   report worker (`manage.py db_worker`), as `make serve` does;
+   report worker (`nice -n 10 manage.py db_worker`), as `make serve` does;
 3. runs Locust headless (bench/locustfile.py): editors log in, read their entry page, save
    their own criteria, sometimes open the home page; leaders read the progress page, the
    report page and download its PDF and Word files, which never wait for a rendering;
@@ -233,7 +233,7 @@ def main() -> None:
             cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         worker = subprocess.Popen(
-            [str(PYTHON), "manage.py", "db_worker", "--no-reload"],
+            ["nice", "-n", "10", str(PYTHON), "manage.py", "db_worker", "--no-reload"],
             cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         wait_until_up(port, server)

@@ -6,7 +6,8 @@
 set -uo pipefail
 PY=${PY:-.venv/bin/python}
 
-"$PY" manage.py db_worker ${DB_WORKER_ARGS:-} &
+# A lower priority for the worker: a 2–6 s rendering takes what the pages leave.
+nice -n "${WORKER_NICE:-10}" "$PY" manage.py db_worker ${DB_WORKER_ARGS:-} &
 worker=$!
 "$@" &
 server=$!
