@@ -61,6 +61,7 @@ def file_state(assessment, fmt: str, row: RenderedReport | None, *, show_errors:
         "url": reverse("reports:download", kwargs={"pk": assessment.pk, "fmt": fmt}),
         "ready": ready,
         "as_of": cache.as_of_label(row.data_as_of) if ready else "",
+        "data_as_of": row.data_as_of.isoformat() if ready else "",
         "pending": row is not None and row.pending,
         "error": (
             f"Lần tạo gần nhất lúc {row.last_error_at:%H:%M %d/%m/%Y} không thành công "

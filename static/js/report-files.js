@@ -24,7 +24,7 @@
     if (!asOf) return;
     asOf.textContent = file.ready ? "Bản hiện có: " + file.as_of + "." : "Chưa có bản nào: bấm tải để tạo.";
     pending.hidden = !file.pending;
-    fresh.hidden = !(file.ready && !file.pending && seen[file.format] !== file.as_of);
+    fresh.hidden = !(file.ready && !file.pending && seen[file.format] !== file.data_as_of);
     error.textContent = file.error;
     error.hidden = !file.error;
   }
