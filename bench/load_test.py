@@ -189,7 +189,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (4)")
     parser.add_argument("--db-name", default="parindex_bench_bg", help="PostgreSQL database, recreated")
     parser.add_argument("--pg", default=PG, help="PostgreSQL server URL, loopback only")
-    parser.add_argument("--csv-dir", help="keep Locust's CSV statistics and the results JSON here")
+    parser.add_argument(
+        "--csv-dir", help="keep Locust's CSV statistics, the results JSON and the servers' logs here"
+    )
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database afterwards")
     args = parser.parse_args()
     if "127.0.0.1" not in args.pg and "localhost" not in args.pg:
@@ -323,8 +325,9 @@ def main() -> None:
         if args.csv_dir:
             keep = Path(args.csv_dir)
             keep.mkdir(parents=True, exist_ok=True)
-            for path in work.glob("locust_*.csv"):
-                shutil.copy(path, keep / path.name)
+            for path in [*work.glob("locust_*.csv"), work / "servers.log", work / "access.log"]:
+                if path.exists():
+                    shutil.copy(path, keep / path.name)
             summary = {"stats": stats, "verify": verify, "cpu_s": cpu, "checks": checks, "args": vars(args)}
             (keep / "results.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1))
     finally:
