@@ -105,7 +105,12 @@ class PlanUser(HttpUser):
             raise RuntimeError(f"load tests run against loopback only, not {self.host}")
         self.account = self.accounts.pop(0)
         self.origin = "https://" + urlsplit(self.host).netloc
-        self.client.headers.update({"X-Forwarded-Proto": "https", "Accept-Language": "vi"})
+        # As nginx talks to gunicorn by default (HTTP/1.0, one connection per request), and as
+        # the previous client did: no keep-alive connection that gunicorn may close (after its
+        # 5 s keepalive) just as a user who paused 5 s sends the next request.
+        self.client.headers.update(
+            {"X-Forwarded-Proto": "https", "Accept-Language": "vi", "Connection": "close"}
+        )
         self.saves = 0
         self.rng = random.Random(self.account["username"])
         self.login()
