@@ -64,7 +64,7 @@ def file_state(assessment, fmt: str, row: RenderedReport | None, *, show_errors:
         "data_as_of": row.data_as_of.isoformat() if ready else "",
         "pending": row is not None and row.pending,
         "error": (
-            f"Lần tạo gần nhất lúc {row.last_error_at:%H:%M %d/%m/%Y} không thành công "
+            f"Lần tạo gần nhất lúc {timezone.localtime(row.last_error_at):%H:%M %d/%m/%Y} không thành công "
             f"(đã thử {max(row.attempts, 1)} lần): {row.last_error}"
             if failed
             else ""

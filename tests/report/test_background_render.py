@@ -260,7 +260,9 @@ def test_a_failed_rendering_is_retried_logged_and_shown_to_home_affairs_only(
 
     page = client.get(detail(sample_assessment))
     assert page.status_code == 200
-    assert "không thành công (đã thử 3 lần): RuntimeError: WeasyPrint hết bộ nhớ" in page.content.decode()
+    failed_at = timezone.localtime(row.last_error_at).strftime("%H:%M %d/%m/%Y")  # Vietnam time
+    shown = f"Lần tạo gần nhất lúc {failed_at} không thành công (đã thử 3 lần): RuntimeError: WeasyPrint"
+    assert shown in page.content.decode()
     assert "88,01/100 điểm" in page.content.decode()  # the report itself is still there
     client.force_login(viewer)
     assert "WeasyPrint" not in client.get(detail(sample_assessment)).content.decode()
