@@ -25,7 +25,7 @@ from assessments.models import (
     sort_key_for,
 )
 
-from .agencies import plan_agency_links, write_agency_links
+from .agencies import AgencyLinks, plan_agency_links, write_agency_links
 from .annex_table import (  # noqa: F401 - re-exported: the annex's reading and import in one place
     ANNEX_COLUMNS,
     FIELD_LABELS,
@@ -75,7 +75,7 @@ class Plan:
     leaves: list[AnnexRow]
     values: dict[str, dict]  # leaf code -> new score values
     existing: dict[str, Score] = field(default_factory=dict)
-    agency_links: dict[str, list] = field(default_factory=dict)  # a new framework's, by code
+    agency_links: AgencyLinks = field(default_factory=dict)  # a new framework's, by code
 
 
 def _framework_for(subject: Subject, year: int) -> Framework | None:
@@ -249,7 +249,7 @@ def plan_import(
             legal_basis="Tạo từ bảng phụ lục được nhập",
         )
         criteria = _new_criteria(by_code, leaves, framework, outcome, label)
-    links = plan_agency_links(by_code, subject, outcome, label) if framework.pk is None else {}
+    links: AgencyLinks = plan_agency_links(by_code, subject, outcome, label) if framework.pk is None else {}
     assessment = None
     if framework.pk is not None:
         assessment = Assessment.objects.filter(subject=subject, framework=framework).first()
