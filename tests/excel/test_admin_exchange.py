@@ -180,7 +180,8 @@ def test_confirming_the_same_preview_twice_imports_once(admin_client, provinces)
         "Bản xem trước này đã được nhập, hoặc không còn trên máy chủ: không nhập lại. "
         "Nếu cần, hãy tải tệp lên và xem trước lần nữa."
     ]
-    assert (
+    # 101 leaves and the remarks of 3 parent rows
+    assert Score.objects.count() == 104 and Score.history.count() == history
         Score.objects.count() == 104
     )  # 101 leaves and the remarks of 3 parent rows and Score.history.count() == history
 
