@@ -182,8 +182,6 @@ def test_confirming_the_same_preview_twice_imports_once(admin_client, provinces)
     ]
     # 101 leaves and the remarks of 3 parent rows
     assert Score.objects.count() == 104 and Score.history.count() == history
-        Score.objects.count() == 104
-    )  # 101 leaves and the remarks of 3 parent rows and Score.history.count() == history
 
 
 @pytest.mark.parametrize(
