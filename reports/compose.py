@@ -504,6 +504,8 @@ ANNEX_LAYOUT = {  # column key: (width %, alignment)
     "appraised": (9, "right"),
     "rechecked": (9, "right"),
     "not_applicable": (8, "center"),
+    "self_figures": (9, "center"),
+    "appraised_figures": (9, "center"),
     "comment": (33, "left"),
 }
 
@@ -513,7 +515,7 @@ def _annex_cell(line, key: str, align: str) -> Cell:
         return Cell(rich_runs(line.comment))
     if key == "not_applicable":
         text = line.mark
-    elif key in ("code", "name"):
+    elif key in ("code", "name", "self_figures", "appraised_figures"):
         text = getattr(line, key)
     else:
         text = format_score(getattr(line, key))
@@ -541,7 +543,14 @@ def annex_criteria(facts: ReportFacts, reference: str) -> Annex:
         for line in table.lines
     ]
     total = table.total
-    total_text = {"code": "", "name": TOTAL_LABEL, "not_applicable": "", "comment": total.note}
+    total_text = {
+        "code": "",
+        "name": TOTAL_LABEL,
+        "not_applicable": "",
+        "self_figures": "",
+        "appraised_figures": "",
+        "comment": total.note,
+    }
 
     def total_cell(key: str) -> Cell:
         text = total_text[key] if key in total_text else format_score(getattr(total, key))

@@ -32,6 +32,7 @@ from assessments.services.history import stamp
 from assessments.services.rows import RowInput
 from assessments.services.scores import write_scores
 
+from ..services.figures import SIDES, reconcile
 from .agencies import AgencyLinks, plan_agency_links, write_agency_links
 from .annex_table import (  # noqa: F401 - re-exported: the annex's reading and import in one place
     ANNEX_COLUMNS,
@@ -212,7 +213,34 @@ def _leaf_values(
         values["applicable"] = not row.not_applicable
         if row.not_applicable:
             _not_applicable_scores(row, values, stored, outcome, label)
+    _figures(row, criterion, values, columns, stored, outcome, label)
     return values
+
+
+FIGURE_SIDES = {"self_figures": "self_score", "appraised_figures": "appraised_score"}
+SUMMED_KEY = {"self_figures": "self_score", "appraised_figures": "appraised"}  # AnnexRow's names
+
+
+def _figures(
+    row: AnnexRow, criterion: Criterion, values: RowValues, columns: set, stored, outcome, label
+) -> None:
+    """The "Số liệu …" columns: a row with figures and no score gets the score its rule gives;
+    a row with both must agree to 4 decimals (services.figures.reconcile, as the entry pages),
+    else the import is refused naming the row."""
+    posted = [key for key in FIGURE_SIDES if key in columns]
+    if not posted or row.not_applicable:
+        return
+    given: dict = {key: getattr(row, key) for key in posted}
+    for key in posted:
+        score = FIGURE_SIDES[key]
+        given[score] = values.get(score)
+    try:
+        reconcile(criterion, stored, given, sides=[side for side in SIDES if side.figures in posted])
+    except DomainError as error:
+        row.invalid.update(SUMMED_KEY[key] for key in posted)
+        outcome.error(error.message.removeprefix(f"{row.code}: "), row.row, row.code, label)
+        return
+    values.update(given)
 
 
 SCORE_KEYS = {"self_score": "self_score", "appraised_score": "appraised", "rechecked_score": "rechecked"}
@@ -378,6 +406,8 @@ SCORE_FIELDS = [
     ("appraised_score", "điểm thẩm định"),
     ("rechecked_score", "điểm phúc tra"),
     ("applicable", "áp dụng"),
+    ("self_figures", "số liệu tự đánh giá"),
+    ("appraised_figures", "số liệu thẩm định"),
     ("appraisal_comment", "ý kiến thẩm định"),
 ]
 

@@ -26,6 +26,8 @@ SELF_SCORE = "Điểm tự đánh giá"
 APPRAISED = "Điểm thẩm định"
 RECHECKED = "Điểm phúc tra"
 NOT_APPLICABLE = "Không áp dụng"
+SELF_FIGURES = "Số liệu tự đánh giá"
+APPRAISED_FIGURES = "Số liệu thẩm định"
 COMMENT = "Ý kiến hội đồng thẩm định"
 NOT_APPLICABLE_MARK = "x"
 TOTAL_LABEL = "TỔNG ĐIỂM"
@@ -45,8 +47,11 @@ COLUMNS = [
     AnnexColumn("appraised", APPRAISED),
     AnnexColumn("rechecked", RECHECKED),
     AnnexColumn("not_applicable", NOT_APPLICABLE),
+    AnnexColumn("self_figures", SELF_FIGURES),
+    AnnexColumn("appraised_figures", APPRAISED_FIGURES),
     AnnexColumn("comment", COMMENT),
 ]
+FIGURE_KEYS = ("self_figures", "appraised_figures")
 SCORE_KEYS = ("max", "self_score", "appraised", "rechecked")
 
 
@@ -63,6 +68,9 @@ class AnnexLine:
     not_applicable: bool
     comment: str
     children: list[str] = field(default_factory=list)  # codes of the direct children
+    # The figures a leaf's score was computed from ("40/41", "98,49%"), as declared.
+    self_figures: str = ""
+    appraised_figures: str = ""
 
     @property
     def bold(self) -> bool:
@@ -98,6 +106,7 @@ class AnnexRows:
     total: AnnexTotal
     has_recheck: bool
     has_not_applicable: bool
+    has_figures: bool = False
 
     def columns(self, *, every: bool) -> list[AnnexColumn]:
         """every: all the columns of the exchange layout (an export must import back);
@@ -110,6 +119,8 @@ class AnnexRows:
             skip.add("rechecked")
         if not self.has_not_applicable:
             skip.add("not_applicable")
+        if not self.has_figures:
+            skip.update(FIGURE_KEYS)
         return [column for column in COLUMNS if column.key not in skip]
 
 
@@ -119,6 +130,12 @@ def _rechecked(node: scoring.Node, has_recheck: bool) -> Decimal | None:
     if not node.applicable or node.score is None:
         return None
     return node.score.rechecked_score
+
+
+def _figures(node: scoring.Node, name: str) -> str:
+    if not node.is_leaf or not node.applicable or node.score is None:
+        return ""
+    return str(getattr(node.score, name) or "")
 
 
 def annex_rows(result: scoring.Result) -> AnnexRows:
@@ -137,6 +154,8 @@ def annex_rows(result: scoring.Result) -> AnnexRows:
             not_applicable=not node.applicable,
             comment=node.comment,
             children=[child.code for child in node.children],
+            self_figures=_figures(node, "self_figures"),
+            appraised_figures=_figures(node, "appraised_figures"),
         )
         for node in result.nodes()
     ]
@@ -153,4 +172,5 @@ def annex_rows(result: scoring.Result) -> AnnexRows:
         total=total,
         has_recheck=has_recheck,
         has_not_applicable=any(line.not_applicable for line in lines),
+        has_figures=any(line.self_figures or line.appraised_figures for line in lines),
     )

@@ -10,6 +10,7 @@ counts by its cached value, and one without a cached value is refused by the imp
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -45,6 +46,18 @@ def _score_header(text: str) -> bool:
 
 
 ANNEX_COLUMNS = [
+    Column(
+        "self_figures",
+        "Số liệu tự đánh giá",
+        lambda t: t.startswith("so lieu") and ("tu danh gia" in t or "tdg" in _words(t)),
+        required=False,
+    ),
+    Column(
+        "appraised_figures",
+        "Số liệu thẩm định",
+        lambda t: t.startswith("so lieu") and "tham dinh" in t,
+        required=False,
+    ),
     Column("lead_agency", "Cơ quan chủ trì", lambda t: "chu tri" in t, required=False),
     Column(
         "agencies",
@@ -131,6 +144,8 @@ class AnnexRow:
     comment: str = ""
     lead_agency: str = ""  # "Cơ quan chủ trì"
     agencies: str = ""  # "Cơ quan tham mưu" / "Cơ quan phối hợp": names, first leads if no lead named
+    self_figures: str = ""  # "Số liệu tự đánh giá": "40/41", "98,49%" (the rule gives the score)
+    appraised_figures: str = ""  # "Số liệu thẩm định"
     self_present: bool = False
     invalid: set = field(default_factory=set)  # keys whose value was refused (not summed)
     formulas: set = field(default_factory=set)  # keys whose cell is a formula
@@ -214,6 +229,29 @@ def _number(
         outcome.error(f"{FIELD_LABELS[key]} {format_score(value)} nhỏ hơn 0", row, code, label)
         return None, True
     return value, value is not None
+
+
+FIGURE_COLUMN_LABELS = {"self_figures": "số liệu tự đánh giá", "appraised_figures": "số liệu thẩm định"}
+
+
+def _figure_text(found: AnnexRow, key: str, values, columns, outcome: ImportOutcome, label: str) -> str:
+    """A "Số liệu …" cell as text ("40/41", "98,49%"). A date is what Excel makes of "8/17"
+    typed in a cell formatted as a date or a number: refused, naming the cell's fix."""
+    raw = cell(values, columns.get(key))
+    if is_blank(raw) or isinstance(raw, FormulaWithoutValue):
+        return ""
+    if isinstance(raw, datetime.date | datetime.time):
+        outcome.error(
+            f"{FIGURE_COLUMN_LABELS[key]} bị Excel đổi thành ngày tháng ({raw}): định dạng ô là "
+            "Văn bản (Text) rồi ghi lại số liệu, ví dụ 8/17",
+            found.row,
+            found.code,
+            label,
+        )
+        return ""
+    if isinstance(raw, int | float | Decimal):
+        return format(Decimal(str(raw)).normalize(), "f")
+    return clean_text(raw)
 
 
 def _mark(found: AnnexRow, values, columns, outcome: ImportOutcome, label: str) -> bool:
@@ -305,6 +343,8 @@ def parse_annex(sheet: Sheet, outcome: ImportOutcome, label: str | None = None) 
             if len(outcome.errors) > seen:
                 row.invalid.add(key)
         row.not_applicable = _mark(row, values, columns, outcome, label)
+        for key in ("self_figures", "appraised_figures"):
+            setattr(row, key, _figure_text(row, key, values, columns, outcome, label))
         table.rows.append(row)
     if not table.rows:
         outcome.error("Bảng không có dòng tiêu chí nào dưới dòng tiêu đề.", sheet=label)

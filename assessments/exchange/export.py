@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assessments import scoring
 from assessments.models import Assessment
 
-from .annex_rows import SCORE_KEYS, TOTAL_LABEL, annex_rows
+from .annex_rows import FIGURE_KEYS, SCORE_KEYS, TOTAL_LABEL, annex_rows
 from .tables import clean_text
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,6 +35,8 @@ WIDTHS = {
     "appraised": 12,
     "rechecked": 12,
     "not_applicable": 10,
+    "self_figures": 14,
+    "appraised_figures": 14,
     "comment": 70,
 }
 WRAPPED = ("name", "comment")
@@ -160,6 +162,9 @@ def export_annex(assessment: Assessment) -> AnnexExport:
                     continue
                 _set_formula(ws.cell(row=r, column=position[key]), formulas[key], getattr(line, key))
         ws.cell(row=r, column=position["not_applicable"]).value = line.mark or None
+        for key in FIGURE_KEYS:  # text, so that Excel never reads "8/17" as a date
+            if getattr(line, key):
+                _set_text(ws.cell(row=r, column=position[key]), getattr(line, key))
         if line.comment:
             _set_text(ws.cell(row=r, column=position["comment"]), clean_text(line.comment))
         font = bold if line.bold else base

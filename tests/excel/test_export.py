@@ -27,7 +27,7 @@ def test_official_layout(sample_assessment):
     ws = reopen(export.content)
     assert ws["A1"].value == "PHỤ LỤC"
     assert ws["A2"].value == "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2023 CỦA TỈNH BÌNH PHƯỚC"
-    assert "A1:H1" in {str(r) for r in ws.merged_cells.ranges}
+    assert "A1:J1" in {str(r) for r in ws.merged_cells.ranges}
     assert [c.value for c in ws[5]] == [
         "STT",
         "Lĩnh vực/Tiêu chí/Tiêu chí thành phần",
@@ -36,6 +36,8 @@ def test_official_layout(sample_assessment):
         "Điểm thẩm định",
         "Điểm phúc tra",
         "Không áp dụng",
+        "Số liệu tự đánh giá",
+        "Số liệu thẩm định",
         "Ý kiến hội đồng thẩm định",
     ]
     assert ws.print_title_rows == "$5:$5"
@@ -45,10 +47,10 @@ def test_official_layout(sample_assessment):
     assert leaf_row[0].value == "1.3.1" and not leaf_row[0].font.b
     assert leaf_row[4].value == 1
     assert ws["C7"].value == pytest.approx(1.5) and ws["C7"].number_format == "0.0"
-    assert ws["H7"].value.startswith("Theo kết quả thẩm định: Tỉnh hoàn thành 40/41")
+    assert ws["J7"].value.startswith("Theo kết quả thẩm định: Tỉnh hoàn thành 40/41")
     last = ws.max_row
     assert ws.cell(row=last, column=1).value == "TỔNG ĐIỂM"
-    assert ws.cell(row=last, column=8).value == "Chỉ số: 88,01%"
+    assert ws.cell(row=last, column=10).value == "Chỉ số: 88,01%"
 
 
 def test_comment_starting_with_equals_is_text_not_formula(sample_assessment):
@@ -62,7 +64,7 @@ def test_comment_starting_with_equals_is_text_not_formula(sample_assessment):
             re.findall(rb"<f>[^<]*</f>", archive.read("xl/worksheets/sheet1.xml"))
         )
     ws = reopen(content)
-    cell = next(r[7] for r in ws.iter_rows() if r[0].value == "1.2")
+    cell = next(r[9] for r in ws.iter_rows() if r[0].value == "1.2")
     assert cell.data_type == "s"
     assert cell.value == score.appraisal_comment
     name = next(r[1] for r in ws.iter_rows() if r[0].value == "1.4")

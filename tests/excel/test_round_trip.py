@@ -25,7 +25,9 @@ COLUMNS = {
     "Điểm thẩm định": "E",
     "Điểm phúc tra": "F",
     "Không áp dụng": "G",
-    "Ý kiến hội đồng thẩm định": "H",
+    "Số liệu tự đánh giá": "H",
+    "Số liệu thẩm định": "I",
+    "Ý kiến hội đồng thẩm định": "J",
 }
 
 
