@@ -16,6 +16,8 @@ from assessments.scoring import trends
 from reports.facts import gather, previous_figures_note
 from tests.excel.test_national_years import series_workbook
 
+from .conftest import scored_2024
+
 pytestmark = pytest.mark.django_db
 
 # Bình Phước as published: 2021 40th, 2022 35th, 2023 21st of 63 (tests.excel.test_national_years).
@@ -65,3 +67,21 @@ def test_the_report_compares_with_the_imported_previous_year(imported):
     assert facts.total.rank == 21
     assert facts.last_year.get("").is_published
     assert previous_figures_note(facts) == "Số liệu năm 2022 dùng để so sánh là kết quả do Bộ Nội vụ công bố."
+
+
+def test_a_rank_only_previous_year_gives_its_rank_and_the_computed_index(sample_assessment):
+    """The press gave only Bình Phước's 2023 rank (21st); 2023 was also scored (88,0115): the 2024
+    report compares with that rank and the computed index, and says so (it used to fail)."""
+    PublishedResult.objects.all().delete()
+    series = {2023: {"Quảng Ninh": ("93,02", 1), "Bình Phước": (None, "21/63")}}
+    (sheet,) = read_tables(series_workbook(series))
+    assert import_national_years(sheet).errors == []
+    assessment = scored_2024(sample_assessment)
+
+    facts = gather(assessment)
+
+    total = facts.last_year.get("")
+    assert (total.index, total.rank, total.source) == (Decimal("88.0115"), 21, "computed")
+    assert (facts.total.previous_index, facts.total.previous_rank) == (Decimal("88.0115"), 21)
+    note = previous_figures_note(facts)
+    assert "Ở Chỉ số chung, kết quả công bố năm 2023 chỉ có thứ hạng: Chỉ số là Chỉ số tính từ điểm" in note
