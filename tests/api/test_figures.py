@@ -111,3 +111,15 @@ def test_figures_of_another_agency_or_read_only_role_are_refused(world, clients)
     )
     assert patch(clients["viewer"], world, "1.1", {"version": 0, "self_figures": "3/4"}).status_code == 403
     assert score_of(world, "1.1") is None
+
+
+def test_a_stale_version_gets_409_not_a_figures_error(world, clients):
+    """Another account declared 3/4 since version 0 was read: a score sent at version 0 is a
+    conflict (409, the figures in 'current'), not a score that contradicts figures never seen."""
+    assert patch(clients["editor"], world, "1.1", {"version": 0, "self_figures": "3/4"}).status_code == 200
+    response = patch(clients["process_owner"], world, "1.1", {"version": 0, "self_score": "0.5"})
+    assert response.status_code == 409, response.content
+    assert response.json()["current"]["self_figures"] == "3/4"
+    assert response.json()["current"]["version"] == 1
+    stored = score_of(world, "1.1")
+    assert (stored.self_figures, stored.self_score, stored.version) == ("3/4", Decimal("0.75"), 1)
