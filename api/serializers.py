@@ -142,7 +142,11 @@ class FieldResultSerializer(serializers.Serializer):
 
 class PublishedSerializer(serializers.ModelSerializer):
     index = serializers.DecimalField(
-        max_digits=7, decimal_places=4, read_only=True, allow_null=True, help_text="null: chỉ công bố thứ hạng"
+        max_digits=7,
+        decimal_places=4,
+        read_only=True,
+        allow_null=True,
+        help_text="null: chỉ công bố thứ hạng",
     )
     score = serializers.DecimalField(max_digits=8, decimal_places=4, read_only=True, allow_null=True)
 
