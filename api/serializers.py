@@ -141,7 +141,13 @@ class FieldResultSerializer(serializers.Serializer):
 
 
 class PublishedSerializer(serializers.ModelSerializer):
-    index = serializers.DecimalField(max_digits=7, decimal_places=4, read_only=True)
+    index = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        read_only=True,
+        allow_null=True,
+        help_text="null: chỉ công bố thứ hạng",
+    )
     score = serializers.DecimalField(max_digits=8, decimal_places=4, read_only=True, allow_null=True)
 
     class Meta:
@@ -217,9 +223,16 @@ class ScoreSerializer(serializers.Serializer):
     method = serializers.CharField()
     max_score = PlainDecimal()
     applicable = serializers.BooleanField()
+    self_figures = serializers.CharField(
+        help_text="Số liệu cơ quan khai (“40/41”, “98,49%”, “3”), dạng chuẩn; điểm tự đánh giá tính từ đây"
+    )
     self_score = PlainDecimal()
     explanation = serializers.CharField()
+    appraised_figures = serializers.CharField(help_text="Số liệu theo kết quả thẩm định, dạng chuẩn")
     appraised_score = PlainDecimal()
+    appraised_override_reason = serializers.CharField(
+        help_text="Lý do giữ điểm thẩm định khác điểm tính từ số liệu thẩm định"
+    )
     appraisal_comment = serializers.CharField()
     response = serializers.CharField()
     rechecked_score = PlainDecimal()
@@ -235,6 +248,15 @@ class ScoreWriteSerializer(serializers.Serializer):
 
     version = serializers.IntegerField(
         min_value=0, max_value=2_147_483_647, help_text="Phiên bản đọc được (0 nếu chưa có điểm)"
+    )
+    self_figures = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=(
+            "Số liệu khai cho tiêu chí có cách tính điểm: a/b (40/41), phần trăm (98,49%) hoặc số mục (3); "
+            "điểm tự đánh giá tính từ số liệu (gửi kèm self_score thì phải đúng điểm đó); chuỗi rỗng để xóa."
+        ),
     )
     self_score = ScoreInput(required=False)
     explanation = serializers.CharField(
@@ -253,7 +275,7 @@ class ScoreWriteSerializer(serializers.Serializer):
     def validate(self, attrs):
         if not set(attrs) - {"version", "agency"}:
             raise serializers.ValidationError(
-                "Không có gì để lưu: gửi ít nhất một trong self_score, explanation, response."
+                "Không có gì để lưu: gửi ít nhất một trong self_figures, self_score, explanation, response."
             )
         return attrs
 

@@ -206,6 +206,10 @@ def previous_figures_note(facts: ReportFacts) -> str:
     year = last.year
     published = sorted((f for f in last.figures.values() if f.is_published), key=lambda f: f.code)
     computed = sorted((f for f in last.figures.values() if not f.is_published), key=lambda f: f.code)
+    rank_only = [f for f in computed if f.rank is not None]  # a published rank, a computed index
+    computed = [f for f in computed if f.rank is None]
+    if rank_only:
+        published = sorted(published + rank_only, key=lambda f: f.code)
     if not computed:
         text = f"Số liệu năm {year} dùng để so sánh là kết quả do Bộ Nội vụ công bố."
     elif not published:
@@ -218,6 +222,12 @@ def previous_figures_note(facts: ReportFacts) -> str:
         text = (
             f"Số liệu năm {year} dùng để so sánh là kết quả do Bộ Nội vụ công bố; riêng {names} "
             f"chưa có kết quả công bố nên dùng Chỉ số tính từ điểm thẩm định năm {year}."
+        )
+    if rank_only:
+        names = ", ".join(_where(f.code) for f in rank_only)
+        text += (
+            f" Ở {names}, kết quả công bố năm {year} chỉ có thứ hạng: Chỉ số là Chỉ số tính từ điểm "
+            f"thẩm định năm {year}."
         )
     for f in published:
         if f.differs_from_computed:

@@ -4,7 +4,9 @@ indices where given), as the ministry or the press publishes it.
 The header may be one row, or two with a year merged over its columns ("Năm 2023" or "Chỉ số
 PAR INDEX 2023" over "Chỉ số (%) | Xếp hạng"), several years side by side. The header is read
 into one block of columns per year label (`NationalHeader.blocks`); an import takes the block
-of the year asked for, and refuses when the table has year labels but none for that year.
+of the year asked for, and refuses when the table has year labels but none for that year, or
+every year block at once (`import_national_years(sheet)`, all or nothing). Each data row is
+read once for every year, the province found by the name it had that year.
 
 Figures are kept as published: a rank is stored as the table gives it, never recomputed for
 a partial table; a row with a rank and no index (common in the press) is stored with its rank
@@ -186,10 +188,11 @@ def _column_letter(column: int) -> str:
 
 
 def parse_national(
-    sheet: Sheet, years: Iterable[int], kind: str, outcome: ImportOutcome
+    sheet: Sheet, years: Iterable[int] | None, kind: str, outcome: ImportOutcome
 ) -> dict[int, list[PublishedRow]]:
-    """The rows of each year asked for, from that year's block of columns. Every problem is
-    added to the outcome; a year without a block is one problem."""
+    """The rows of each year asked for (None: every year labelled in the header), from that
+    year's block of columns. Every problem of every year is added to the outcome; a year
+    without a block is one problem."""
     header = find_national_header(sheet)
     if header is None:
         outcome.error(
@@ -197,20 +200,35 @@ def parse_national(
             "hoặc Mã, và cột Chỉ số hoặc Xếp hạng)."
         )
         return {}
-    found: dict[int, list[PublishedRow]] = {}
+    if years is None:
+        years = header.years
+        if not years:
+            outcome.error(
+                "Tiêu đề bảng không ghi năm (ví dụ “Năm 2023” trên “Chỉ số (%) | Xếp hạng”): "
+                "cần chỉ rõ năm của bảng (--year)."
+            )
+            return {}
+    blocks: dict[int, YearBlock] = {}
     for year in years:
         block = header.block_for(year)
         if block is None:
             labelled = ", ".join(str(y) for y in header.years)
             outcome.error(f"Bảng có số liệu năm {labelled}, không có năm {year}: không nhập.")
             continue
-        found[year] = _block_rows(sheet, header, block, year, kind, outcome)
-    return found
+        blocks[year] = block
+    return _rows_by_year(sheet, header, blocks, kind, outcome)
 
 
-def _block_rows(sheet, header, block, year, kind, outcome) -> list[PublishedRow]:
-    _subjects, by_code, by_name = subject_lookup(year, kind)
-    rows: list[PublishedRow] = []
+def _rows_by_year(
+    sheet, header, blocks: dict[int, YearBlock], kind, outcome
+) -> dict[int, list[PublishedRow]]:
+    """Each data row read once, for every year block: the province as it was named that year.
+    A row that names no province of a year is one problem listing those years, unless its cells
+    of that year are empty (a province that did not exist then: nothing to import)."""
+    lookups = {year: subject_lookup(year, kind)[1:] for year in blocks}
+    found: dict[int, list[PublishedRow]] = {year: [] for year in blocks}
+    problems = dict.fromkeys(blocks, 0)
+    several = len(header.years) > 1
     for number, values in sheet.rows[header.position + 1 :]:
         if is_column_numbering(values):
             continue
@@ -222,23 +240,52 @@ def _block_rows(sheet, header, block, year, kind, outcome) -> list[PublishedRow]
             _is_index_text(fold(v)) or _is_rank_text(fold(v)) for v in values if isinstance(v, str)
         ):
             continue  # a total line, or the header repeated at a page break
-        subject = None
-        if raw_code:
-            subject = by_code.get(raw_code) or by_code.get(raw_code.zfill(2))
-        if subject is None and raw_name:
-            subject = by_name.get(name_key(raw_name))
-        if subject is None:
-            outcome.error(f"không tìm thấy tỉnh, thành phố '{raw_name or raw_code}' trong năm {year}", number)
-            continue
-        rows += _row_figures(number, values, block, subject, year, outcome)
-    return rows
+        unknown = []
+        for year, block in blocks.items():
+            subject = _subject(lookups[year], raw_code, raw_name)
+            if subject is None:
+                if len(blocks) == 1 or _has_figures(values, block):
+                    unknown.append(year)
+                continue
+            before = len(outcome.errors)
+            found[year] += _row_figures(number, values, block, subject, year, outcome, several)
+            problems[year] += len(outcome.errors) - before
+        if unknown:
+            listed = ", ".join(str(y) for y in unknown)
+            outcome.error(
+                f"không tìm thấy tỉnh, thành phố '{raw_name or raw_code}' trong năm {listed}", number
+            )
+            for year in unknown:
+                problems[year] += 1
+    for year, rows in found.items():
+        if not rows and not problems[year]:
+            outcome.error(f"Bảng kết quả toàn quốc không có dòng số liệu nào của năm {year}.")
+    return found
 
 
-def _row_figures(number, values, block, subject, year, outcome) -> list[PublishedRow]:
+def _subject(lookup, raw_code, raw_name):
+    by_code, by_name = lookup
+    subject = None
+    if raw_code:
+        subject = by_code.get(raw_code) or by_code.get(raw_code.zfill(2))
+    if subject is None and raw_name:
+        subject = by_name.get(name_key(raw_name))
+    return subject
+
+
+def _has_figures(values, block: YearBlock) -> bool:
+    return any(not is_blank(cell(values, column)) for _code, _what, column in block.cells())
+
+
+def _row_figures(number, values, block, subject, year, outcome, several=False) -> list[PublishedRow]:
+    """One row's figures of one year block. Where the sheet has several years, each problem
+    says which year's cell it is."""
     entries: dict[str, dict] = {}
     for field_code, what, column in block.cells():
         raw = cell(values, column)
         where = f"{subject.name}{' – lĩnh vực ' + field_code if field_code else ''}"
+        if several:
+            where = f"{where} – năm {year}"
         entry = entries.setdefault(field_code, {})
         if isinstance(raw, FormulaWithoutValue):
             outcome.error(f"ô {raw.ref} là công thức {raw.formula} chưa có giá trị đã tính", number, where)
@@ -283,14 +330,17 @@ def _row_figures(number, values, block, subject, year, outcome) -> list[Publishe
     return rows
 
 
-def check_ranks(rows: list[PublishedRow], ranked_count: int, outcome: ImportOutcome) -> None:
+def check_ranks(
+    rows: list[PublishedRow], ranked_count: int, outcome: ImportOutcome, *, prefix: str = ""
+) -> None:
     """Ranks as published must agree with the indices: a higher index is never ranked below a
-    lower one, and no rank is beyond the number of ranked units. Every contradiction is named."""
+    lower one, and no rank is beyond the number of ranked units. Every contradiction is named
+    (after `prefix`, "năm 2023: " when several years are imported)."""
     for r in rows:
         count = r.ranked_count or ranked_count
         if r.rank is not None and count and r.rank > count:
             outcome.error(
-                f"thứ hạng {r.rank} lớn hơn số đơn vị được xếp hạng ({count})", r.row, r.subject.name
+                f"{prefix}thứ hạng {r.rank} lớn hơn số đơn vị được xếp hạng ({count})", r.row, r.subject.name
             )
     # (rank, index, row) of the rows that publish both, best rank first
     ranked = sorted(
@@ -306,7 +356,7 @@ def check_ranks(rows: list[PublishedRow], ranked_count: int, outcome: ImportOutc
         for index, r in same[1:]:
             if round_index(index) != round_index(first_index):
                 outcome.error(
-                    f"{_field(r)}chỉ số {format_index(index)}% cùng hạng {rank} với dòng {first.row} "
+                    f"{prefix}{_field(r)}chỉ số {format_index(index)}% cùng hạng {rank} với dòng {first.row} "
                     f"({first.subject.name}) có chỉ số {format_index(first_index)}%: thứ hạng mâu thuẫn "
                     "với chỉ số",
                     r.row,
@@ -317,7 +367,7 @@ def check_ranks(rows: list[PublishedRow], ranked_count: int, outcome: ImportOutc
             for index, r in same:
                 if index > lowest_index:
                     outcome.error(
-                        f"{_field(r)}chỉ số {format_index(index)}% xếp hạng {rank}, "
+                        f"{prefix}{_field(r)}chỉ số {format_index(index)}% xếp hạng {rank}, "
                         f"sau dòng {low.row} ({low.subject.name}) có chỉ số thấp hơn "
                         f"{format_index(lowest_index)}% xếp hạng {low.rank}: "
                         "thứ hạng mâu thuẫn với chỉ số",
@@ -348,38 +398,46 @@ def import_national_sheet(
 
 def import_national_years(
     sheet: Sheet,
-    years: Iterable[int],
+    years: Iterable[int] | None = None,
     *,
     kind: str = SubjectKind.PROVINCE,
     dry_run: bool = False,
     outcome: ImportOutcome | None = None,
 ) -> ImportOutcome:
-    """The blocks of the years asked for, all or nothing."""
+    """The blocks of the years asked for (None: every year block of the sheet), all or
+    nothing: every problem of every year is reported, and nothing is stored if there is one."""
     outcome = outcome if outcome is not None else ImportOutcome()
     outcome.dry_run = dry_run
+    already = len(outcome.errors)
     by_year = parse_national(sheet, years, kind, outcome)
+    if years is None and by_year:
+        outcome.actions.append(
+            f"Nhập kết quả toàn quốc các năm {', '.join(str(y) for y in sorted(by_year))}."
+        )
     rows: list[PublishedRow] = []
     for year, year_rows in by_year.items():
-        _settle_year(year, year_rows, kind, outcome)
+        _settle_year(year, year_rows, kind, outcome, several=len(by_year) > 1)
         rows += year_rows
+    # A duplicate row is the same problem in every year: said once.
+    outcome.errors[already:] = list(dict.fromkeys(outcome.errors[already:]))
     if outcome.errors:
         return outcome
     return store_published(rows, outcome, dry_run=dry_run)
 
 
-def _settle_year(year: int, rows: list[PublishedRow], kind: str, outcome: ImportOutcome) -> None:
+def _settle_year(
+    year: int, rows: list[PublishedRow], kind: str, outcome: ImportOutcome, *, several: bool = False
+) -> None:
     """Check one year's rows and complete what is known: ranks from indices only for a full
     table without ranks; the number of ranked units from the table, else from the units
     valid that year (63 provinces until 2024, 34 after the 2025 merger)."""
-    if not rows:
-        if not outcome.errors:
-            outcome.error(f"Bảng kết quả toàn quốc không có dòng số liệu nào của năm {year}.")
+    if not rows:  # said by parse_national
         return
     _check_duplicates(rows, outcome, key=lambda r: (r.subject.pk, r.field_code), what="tỉnh, thành phố")
     units = ranked_count_default(rows[0].subject, year)
     for field_code in sorted({r.field_code for r in rows}):
         part = [r for r in rows if r.field_code == field_code]
-        check_ranks(part, units, outcome)
+        check_ranks(part, units, outcome, prefix=f"năm {year}: " if several else "")
         if field_code == "" and all(r.rank is None for r in part):
             _rank_full_table(part, units, year, outcome)
     for r in rows:

@@ -3,9 +3,11 @@
 The rule: for the total ("") and each field, last year's index and rank are the figures the
 ministry published, when they were imported (what was announced, and what comparisons in
 the reference report use); otherwise the index computed from last year's appraised scores
-(no rank then). Last year's assessment of the same subject on the same kind of framework is
-computed too, when there is one: its per-criterion scores tell what changed, and where the
-published index differs from it, the difference is said.
+(no rank then). Where only a rank was published (the press often gives no index), the rank is
+the published one and the index the computed one, when there is one. Last year's assessment
+of the same subject on the same kind of framework is computed too, when there is one: its
+per-criterion scores tell what changed, and where the published index differs from it, the
+difference is said.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ class PreviousFigure:
     """Last year's figure of the total ("") or one field, and where it comes from."""
 
     code: str
-    index: Decimal | None  # None: the ministry published only a rank
+    index: Decimal | None  # None: only a rank was published and nothing was computed
     rank: int | None
-    source: str  # PUBLISHED or COMPUTED
+    source: str  # where the index comes from: PUBLISHED or COMPUTED
     computed_index: Decimal | None = None  # from last year's appraised scores, when known
 
     @property
@@ -94,11 +96,9 @@ def previous_year(assessment: Assessment) -> PreviousYear:
         computed[""] = result.index
     figures: dict[str, PreviousFigure] = {}
     for code in set(published) | {c for c, v in computed.items() if v is not None}:
-        pub = published.get(code)
-        if pub is not None:
-            figures[code] = PreviousFigure(code, pub.index, pub.rank, PUBLISHED, computed.get(code))
-        else:
-            value = computed[code]
-            assert value is not None  # only computed figures that exist are in the loop
-            figures[code] = PreviousFigure(code, value, None, COMPUTED, value)
+        pub, value = published.get(code), computed.get(code)
+        if pub is not None and (pub.index is not None or value is None):
+            figures[code] = PreviousFigure(code, pub.index, pub.rank, PUBLISHED, value)
+        else:  # nothing published, or only a rank: the computed index (with that rank)
+            figures[code] = PreviousFigure(code, value, pub.rank if pub else None, COMPUTED, value)
     return PreviousYear(year=year, figures=figures, result=result, published=published)

@@ -95,7 +95,10 @@ def save_part(
             if not state.can_write_criterion(criterion_id):
                 deadline = state.deadlines.for_criterion(agency.pk, criterion_id)
                 raise DomainError(f"{node.code}: đã quá hạn ({format_deadline(deadline)}).")
-            resolve_figures({criterion_id: node}, {criterion_id: row})
+            if row.version == (node.score.version if node.score is not None else 0):
+                # Figures are checked against the row as it was read; a row read at an older
+                # version is never written (apply_rows: kept as it is, or a conflict).
+                resolve_figures({criterion_id: node}, {criterion_id: row})
         refuse_frozen(assessment, stage, {cid: leaves[cid] for cid in rows})
         return write_scores(
             user=user,

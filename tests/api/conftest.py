@@ -1,6 +1,7 @@
 """A small world for the API: two provinces on the same national framework, Tỉnh Thử (99)
-with three agencies and an open assessment, Tỉnh Khác (98) with its own; one account per
-role, each with an API token; a client that sends a token."""
+with three agencies and an open assessment, Tỉnh Khác (98) with its own (criterion 1.1 scored
+from declared figures, a ratio); one account per role, each with an API token; a client that
+sends a token."""
 
 import datetime
 from decimal import Decimal
@@ -64,6 +65,7 @@ def world(db):
             name=f"Tiêu chí {code}",
             max_score=Decimal(max_score),
             method=method,
+            rule_kind="ratio" if code == "1.1" else "none",  # 1.1: max × a/b of the figures declared
         )
     criteria["1"].agencies.set([stp, other_stp])
     criteria["2"].agencies.set([vp])
