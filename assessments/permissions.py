@@ -316,7 +316,7 @@ def require_write(can_write: bool, message: str = "Bạn chỉ có quyền xem t
 # --- subjects, frameworks and trends (the API and the trends page) --------------------------
 
 
-def _in_province(prefix: str, province_id: int) -> Q:
+def _subjects_in_province(prefix: str, province_id: int) -> Q:
     """Subjects (under `prefix`) of a province: itself, its units, and units of its districts."""
     return (
         Q(**{f"{prefix}id": province_id})
@@ -331,7 +331,7 @@ def visible_subjects(user):
         return Subject.objects.none()
     province = user_province(user)
     subjects = Subject.objects.all()
-    return subjects if province is None else subjects.filter(_in_province("", province.pk))
+    return subjects if province is None else subjects.filter(_subjects_in_province("", province.pk))
 
 
 def can_view_trends(user) -> bool:
