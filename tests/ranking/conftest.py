@@ -41,7 +41,7 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def make_province(code="97", name="Tỉnh Thử"):
+def make_province(code="97", name="Thử Nghiệm"):
     return Subject.objects.create(kind=SubjectKind.PROVINCE, name=name, code=code)
 
 
