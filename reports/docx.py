@@ -311,7 +311,7 @@ def render_docx(report: Report) -> bytes:
         for block in annex.blocks:
             _block(doc, block)
     core = doc.core_properties
-    core.title = f"Báo cáo Chỉ số CCHC năm {report.year} – {report.subject_name}"
+    core.title = report.document_title
     core.author = "ParIndex"
     out = io.BytesIO()
     doc.save(out)

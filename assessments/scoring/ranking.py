@@ -206,6 +206,11 @@ class Block:
         return found
 
 
+def no_framework(province: Subject, year: int, kind: str) -> RankingError:
+    where = f"{province.title.capitalize()} chưa có bộ tiêu chí năm {year}"
+    return RankingError(f"{where} cho khối {kind_label(kind).lower()}.")
+
+
 def block_framework(province: Subject, year: int, kind: str) -> Framework | None:
     """The framework the province's units of this kind are scored on in that year: its own,
     else the ministry's of that kind (Framework.objects.for_subject's rule)."""
@@ -216,7 +221,8 @@ def block_framework(province: Subject, year: int, kind: str) -> Framework | None
     return found[0] if found else None
 
 
-def _units_of(province: Subject, framework: Framework):
+def unit_assessments(province: Subject, framework: Framework):
+    """The assessments of the province's units on the framework, by unit name (1 query)."""
     return (
         Assessment.objects.filter(framework=framework)
         .filter(
@@ -252,9 +258,8 @@ def rank_block(province: Subject, year: int, kind: str, *, compare_previous: boo
     province has no framework of that kind and year."""
     framework = block_framework(province, year, kind)
     if framework is None:
-        where = f"{province.title.capitalize()} chưa có bộ tiêu chí năm {year}"
-        raise RankingError(f"{where} cho khối {kind_label(kind).lower()}.")
-    assessments = list(_units_of(province, framework))
+        raise no_framework(province, year, kind)
+    assessments = list(unit_assessments(province, framework))
     results = compute_many(assessments)
     units = _rank_units(assessments, results)
     bands = results[assessments[0].pk].grade_bands if assessments else list(framework.grade_bands.all())
@@ -269,7 +274,7 @@ def attach_previous(block: Block) -> None:
     framework = block_framework(block.province, block.year - 1, block.kind)
     if framework is None:
         return
-    previous_assessments = list(_units_of(block.province, framework))
+    previous_assessments = list(unit_assessments(block.province, framework))
     if not previous_assessments:
         return
     previous_units = _rank_units(previous_assessments, compute_many(previous_assessments))

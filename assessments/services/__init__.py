@@ -1,6 +1,7 @@
 """Every write of the self-assessment workflow is a service function here: atomic, raising
 DomainError with a Vietnamese message, leaving a history entry."""
 
+from .block_progress import BlockProgress, UnitProgress, block_progress
 from .contributions import (
     check_can_contribute,
     contributed_leaves,
@@ -45,6 +46,7 @@ from .workflow import (
 __all__ = [
     "AgencyProgress",
     "AppraisalState",
+    "BlockProgress",
     "ConflictError",
     "Deadlines",
     "DomainError",
@@ -52,6 +54,7 @@ __all__ = [
     "HomeFilter",
     "PartState",
     "RowInput",
+    "UnitProgress",
     "add_evidence",
     "agencies_of",
     "agency_progress",
@@ -59,6 +62,7 @@ __all__ = [
     "answering_assessments",
     "appraisal_state",
     "assessment_years",
+    "block_progress",
     "check_can_contribute",
     "contributed_leaves",
     "contribution_refusals",
