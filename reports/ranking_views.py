@@ -163,7 +163,7 @@ def ranking_page(request, province_pk: int):
             query.grade = ""
         units = _sorted_units(block, query)
         context |= {
-            "block": block,
+            "ranking_block": block,
             "rows": [unit_row(request.user, u) for u in units],
             "charts": [c | {"svg": mark_safe(c["svg"])} for c in ranking_charts(block)],
             "grade_counts": block.grade_counts(),
