@@ -12,7 +12,7 @@ from decimal import Decimal
 from assessments import scoring
 from assessments.decimals import format_change, format_index, format_score
 from assessments.exchange.ranking_export import HEADER as ANNEX_HEADER
-from assessments.exchange.ranking_export import annex_title, unit_cells
+from assessments.exchange.ranking_export import UNRANKED_NOTE, annex_title, unit_cells
 from assessments.models import Section, Subject
 from assessments.scoring import ranking
 
@@ -31,7 +31,7 @@ from .document import (
     Table,
 )
 
-ANNEX_WIDTHS = [8, 38, 11, 11, 11, 9, 12]
+ANNEX_WIDTHS = [7, 36, 11, 11, 11, 10, 14]
 ANNEX_ALIGN = ["center", "left", "right", "right", "right", "center", "center"]
 ROMAN = ["I", "II", "III", "IV", "V", "VI"]
 
@@ -83,9 +83,18 @@ def annex_table(block: ranking.Block) -> Table:
                 for text, align in zip(unit_cells(position, unit), ANNEX_ALIGN, strict=True)
             ]
         )
-        for position, unit in enumerate(block.units, start=1)
+        for position, unit in enumerate(block.ranked, start=1)
     ]
     return Table(columns, rows, css_class="annex-ranking")
+
+
+def annex_blocks(block: ranking.Block) -> list:
+    """The ranked units' table; the units without appraised points named below it."""
+    found: list = [annex_table(block)]
+    if block.unranked:
+        names = ", ".join(u.subject.name for u in block.unranked)
+        found.append(Paragraph([Run(UNRANKED_NOTE.format(names=names), italic=True)], style="note"))
+    return found
 
 
 def build_announcement(province: Subject, year: int) -> Report:
@@ -159,7 +168,7 @@ def build_announcement(province: Subject, year: int) -> Report:
             label=f"Phụ lục {ROMAN[i]}",
             title=annex_title(block),
             subtitle=reference,
-            blocks=[annex_table(block)],
+            blocks=annex_blocks(block),
         )
         for i, block in enumerate(blocks)
     ]

@@ -200,6 +200,9 @@ def _block(doc, block) -> None:
         prefix = {"bullet": "- ", "subbullet": "+ "}.get(block.style, "")
         if block.style == "subbullet":
             p.paragraph_format.first_line_indent = Cm(1.5)
+        elif block.style == "center":
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.first_line_indent = Cm(0)
         if prefix:
             p.add_run(prefix)
         _runs(p, block.runs, size=12 if block.style == "note" else None)

@@ -21,6 +21,7 @@ from .export import CONTENT_TYPE, FONT_NAME, AnnexExport, _set_text, slug
 
 HEADER = ["STT", "Đơn vị", "Điểm đạt", "Điểm tối đa", "Chỉ số (%)", "Xếp hạng", "Xếp loại"]
 WIDTHS = [7, 50, 12, 12, 12, 11, 16]
+UNRANKED_NOTE = "Chưa xếp hạng (chưa có điểm thẩm định): {names}."
 HEADER_ROW = 5
 
 
@@ -39,7 +40,7 @@ def unit_cells(position: int, unit) -> list[str]:
         format_score(unit.points),
         format_score(unit.max),
         format_index(unit.index),
-        str(unit.rank) if unit.rank is not None else "Chưa xếp hạng",
+        str(unit.rank) if unit.rank is not None else "–",
         unit.grade or "",
     ]
 

@@ -34,7 +34,8 @@ def blocks(province):
     )
     communes = make_framework(province, 2024, SubjectKind.COMMUNE)
     x = make_unit(province, "Xã Tân Lập", "X1", SubjectKind.COMMUNE)
-    score_units(communes, [(x, {"1.1": "15", "1.2": "15", "2.1": "20"})])  # 50
+    y = make_unit(province, "Xã Chưa Chấm", "X2", SubjectKind.COMMUNE)
+    score_units(communes, [(x, {"1.1": "15", "1.2": "15", "2.1": "20"}), (y, {})])  # 50, unranked
     return {"first": first}
 
 
@@ -69,6 +70,10 @@ def test_announcement_names_the_blocks_and_ranks_each_in_its_annex(province, blo
     assert [a.label for a in report.annexes] == ["Phụ lục I", "Phụ lục II"]
     departments, communes = report.annexes
     assert "KHỐI SỞ, BAN, NGÀNH" in departments.title and "KHỐI UBND CẤP XÃ" in communes.title
+    assert [[c.text for c in row.cells] for row in communes.blocks[0].rows] == [
+        ["1", "Xã Tân Lập", "50", "100", "50,00", "1", "Trung bình"]
+    ]
+    assert communes.blocks[1].text == "Chưa xếp hạng (chưa có điểm thẩm định): Xã Chưa Chấm."
     table = departments.blocks[0]
     assert [c.label for c in table.columns] == [
         "STT",
