@@ -117,14 +117,16 @@ def deduction_score(position: int) -> Decimal:
     return Decimal(1) if position == 2 else Decimal(0)
 
 
-def demo_framework(province: Subject, year: int) -> Framework:
+def demo_framework(province: Subject, year: int, kind: str = SubjectKind.DEPARTMENT) -> Framework:
+    """The demo block's framework (also used by bench/ranking.py for a block of communes)."""
+    block_name = "các sở, ban, ngành" if kind == SubjectKind.DEPARTMENT else "UBND cấp xã"
     framework, created = Framework.objects.get_or_create(
         year=year,
-        subject_kind=SubjectKind.DEPARTMENT,
+        subject_kind=kind,
         owner=province,
         defaults={
-            "name": f"Bộ Chỉ số CCHC các sở, ban, ngành tỉnh {province.name} năm {year}",
-            "legal_basis": f"Quyết định ban hành Bộ Chỉ số CCHC các sở, ban, ngành năm {year} (minh họa).",
+            "name": f"Bộ Chỉ số CCHC {block_name} tỉnh {province.name} năm {year}",
+            "legal_basis": f"Quyết định ban hành Bộ Chỉ số CCHC {block_name} năm {year} (minh họa).",
         },
     )
     if not created and framework.criteria.exists():
