@@ -60,7 +60,7 @@ def _block_summary(block: ranking.Block) -> list[Paragraph]:
         return [
             body(f"- Khối {block.kind_label.lower()}: chưa có đơn vị nào có điểm thẩm định.", style="bullet")
         ]
-    mean = sum((u.exact_index for u in ranked), Decimal(0)) / len(ranked)
+    mean = sum((u.exact_index or Decimal(0) for u in ranked), Decimal(0)) / len(ranked)
     best, worst = ranked[0], ranked[-1]
     text = (
         f"Khối {block.kind_label.lower()}: {len(ranked):02d} đơn vị, chỉ số bình quân {format_index(mean)}%; "

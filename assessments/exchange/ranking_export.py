@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments.decimals import format_index, format_score
 from assessments.scoring.ranking import Block
@@ -47,6 +48,7 @@ def unit_cells(position: int, unit) -> list[str]:
 
 def _sheet(wb: Workbook, block: Block, first: bool) -> None:
     ws = wb.active if first else wb.create_sheet()
+    assert isinstance(ws, Worksheet)  # a new workbook has one worksheet
     ws.title = block.kind_label[:31].replace(",", "")
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -70,10 +72,10 @@ def _sheet(wb: Workbook, block: Block, first: bool) -> None:
     for position, unit in enumerate(block.units, start=1):
         r = HEADER_ROW + position
         for column, text in enumerate(unit_cells(position, unit), start=1):
-            cell = ws.cell(row=r, column=column)
-            _set_text(cell, text)
-            cell.font, cell.border = base, border
-            cell.alignment = (
+            data = ws.cell(row=r, column=column)
+            _set_text(data, text)
+            data.font, data.border = base, border
+            data.alignment = (
                 Alignment(vertical="top", wrap_text=True)
                 if column == 2
                 else Alignment(horizontal="right" if column in (3, 4, 5) else "center", vertical="top")

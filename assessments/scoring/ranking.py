@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import TypeVar
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from ..decimals import HUNDRED
+from ..decimals import HUNDRED, round_index
 from ..models import Assessment, Framework, GradeBand, Subject, SubjectKind
 from .many import compute_many
 from .tree import Result, grade_for
@@ -154,10 +154,11 @@ class RankedUnit:
 
     @property
     def change(self) -> Decimal | None:
-        """Change of the index against last year, in percentage points (exact)."""
+        """Change of the index against last year, in percentage points, between the indices as
+        published (2 decimals: "tăng 3,54%" is 88,01 − 84,47)."""
         if self.exact_index is None or self.previous is None:
             return None
-        return self.exact_index - self.previous.index
+        return round_index(self.exact_index) - round_index(self.previous.index)
 
     @property
     def rank_change(self) -> int | None:
@@ -221,7 +222,7 @@ def block_framework(province: Subject, year: int, kind: str) -> Framework | None
     return found[0] if found else None
 
 
-def unit_assessments(province: Subject, framework: Framework):
+def unit_assessments(province: Subject, framework: Framework) -> QuerySet[Assessment]:
     """The assessments of the province's units on the framework, by unit name (1 query)."""
     return (
         Assessment.objects.filter(framework=framework)
@@ -248,7 +249,7 @@ def _rank_units(assessments: list[Assessment], results: dict[int, Result]) -> li
     return sorted(units, key=_order)
 
 
-def _order(unit: RankedUnit):
+def _order(unit: RankedUnit) -> tuple[bool, int, str, str, int]:
     # Rank first; equal ranks and the unranked by name, then code.
     return (unit.rank is None, unit.rank or 0, unit.subject.name, unit.subject.code, unit.assessment.pk)
 
@@ -278,7 +279,7 @@ def attach_previous(block: Block) -> None:
     if not previous_assessments:
         return
     previous_units = _rank_units(previous_assessments, compute_many(previous_assessments))
-    by_subject = {u.subject.pk: u for u in previous_units if u.is_ranked}
+    by_subject = {u.subject.pk: u for u in previous_units if u.exact_index is not None}
     block.previous_year_scored = bool(by_subject)
     links = Subject.predecessors.through.objects.filter(
         from_subject_id__in=[u.subject.pk for u in block.units]
@@ -290,7 +291,7 @@ def attach_previous(block: Block) -> None:
         own = by_subject.get(unit.subject.pk)
         if own is not None:
             unit.previous = PreviousFigures(
-                block.year - 1, (own.subject,), (own.exact_index,), own.rank, through_predecessors=False
+                block.year - 1, (own.subject,), _indices([own]), own.rank, through_predecessors=False
             )
             continue
         found = [by_subject[pk] for pk in predecessors.get(unit.subject.pk, []) if pk in by_subject]
@@ -299,10 +300,14 @@ def attach_previous(block: Block) -> None:
             unit.previous = PreviousFigures(
                 block.year - 1,
                 tuple(u.subject for u in found),
-                tuple(u.exact_index for u in found),
+                _indices(found),
                 found[0].rank if len(found) == 1 else None,
                 through_predecessors=True,
             )
+
+
+def _indices(units: list[RankedUnit]) -> tuple[Decimal, ...]:
+    return tuple(u.exact_index for u in units if u.exact_index is not None)
 
 
 def block_kinds(province: Subject, year: int) -> list[str]:
