@@ -362,3 +362,27 @@ def visible_frameworks(user):
     if province is None:
         return frameworks
     return frameworks.filter(Q(owner__isnull=True) | Q(owner_id=province.pk))
+
+
+# --- a province's own index: its units' blocks (ranking, block progress, announcement) -----
+
+
+def can_view_unit_blocks(user) -> bool:
+    """The ranking, the block progress page and the announcement of a province's units: Sở Nội
+    vụ, the council and the leadership (as the report), never a department editor."""
+    return role_of(user) in (Role.PROCESS_OWNER, Role.APPRAISER, Role.VIEWER)
+
+
+def scope_unit_blocks(user, province_id):
+    """The province whose units' blocks are asked for: the account's own (any, for a
+    superuser); 404 for another province or a role that does not read them."""
+    if not can_view_unit_blocks(user):
+        raise _not_found()
+    province = Subject.objects.filter(pk=province_id, kind=SubjectKind.PROVINCE).first()
+    if province is None:
+        raise _not_found()
+    if not is_superuser(user):
+        own = user_province(user)
+        if own is None or own.pk != province.pk:
+            raise _not_found()
+    return province

@@ -31,6 +31,11 @@ urlpatterns = [
     path("tai-lieu/<int:evidence_pk>/", views.evidence_download, name="evidence_download"),
     path("tai-lieu/<int:evidence_pk>/xoa/", views.evidence_delete, name="evidence_delete"),
     path("danh-gia/<int:pk>/tien-do/", views.progress, name="progress"),
+    path(
+        "tinh/<int:province_pk>/khoi/<int:year>/<str:kind>/tien-do/",
+        views.block_progress,
+        name="block_progress",
+    ),
     path("danh-gia/<int:pk>/gia-han/", views.extend, name="extend"),
     path("danh-gia/<int:pk>/giai-doan/", views.phase, name="phase"),
     path("danh-gia/<int:pk>/khoa/", views.lock, name="lock"),

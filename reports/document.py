@@ -120,6 +120,11 @@ class Report:
     annexes: list[Annex]
     subject_name: str = ""
     year: int = 0
+    title: str = ""  # the file's title; the annual report's when empty
+
+    @property
+    def document_title(self) -> str:
+        return self.title or f"Báo cáo Chỉ số CCHC năm {self.year} – {self.subject_name}"
 
     def all_blocks(self):
         yield from self.blocks

@@ -200,6 +200,9 @@ def _block(doc, block) -> None:
         prefix = {"bullet": "- ", "subbullet": "+ "}.get(block.style, "")
         if block.style == "subbullet":
             p.paragraph_format.first_line_indent = Cm(1.5)
+        elif block.style == "center":
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.first_line_indent = Cm(0)
         if prefix:
             p.add_run(prefix)
         _runs(p, block.runs, size=12 if block.style == "note" else None)
@@ -311,7 +314,7 @@ def render_docx(report: Report) -> bytes:
         for block in annex.blocks:
             _block(doc, block)
     core = doc.core_properties
-    core.title = f"Báo cáo Chỉ số CCHC năm {report.year} – {report.subject_name}"
+    core.title = report.document_title
     core.author = "ParIndex"
     out = io.BytesIO()
     doc.save(out)

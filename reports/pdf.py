@@ -84,7 +84,7 @@ def print_html(report: Report, charts: str = "link") -> str:
     return render_to_string(
         "reports/print.html",
         {
-            "title": f"Báo cáo Chỉ số CCHC năm {report.year} – {report.subject_name}",
+            "title": report.document_title,
             "css": mark_safe(report_css()),
             "document": document_html(report, charts=charts),
         },

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import trends, views
+from . import ranking_views, trends, views
 
 app_name = "reports"
 urlpatterns = [
@@ -9,4 +9,12 @@ urlpatterns = [
     path("<int:pk>/tep/", views.report_files, name="files"),
     path("<int:pk>/sua/", views.report_edit, name="edit"),
     path("doi-tuong/<int:subject_pk>/xu-huong/", trends.subject_trends, name="trends"),
+    path("tinh/<int:province_pk>/xep-hang/", ranking_views.ranking_page, name="ranking"),
+    path("tinh/<int:province_pk>/xep-hang/tai-ve.xlsx", ranking_views.ranking_xlsx, name="ranking_xlsx"),
+    path(
+        "tinh/<int:province_pk>/cong-bo/<int:year>/tai-ve.<str:fmt>",
+        ranking_views.announcement,
+        name="announcement",
+    ),
+    path("<int:pk>/phieu-ket-qua.<str:fmt>", ranking_views.unit_sheet, name="unit_sheet"),
 ]

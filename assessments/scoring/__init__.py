@@ -29,6 +29,7 @@ from .tree import (
     Result,
     TreeIssue,
     agency_links,
+    answers_for_unit,
     build_tree,
     compute,
     compute_framework,
@@ -42,6 +43,7 @@ from .tree import (
     responsible_leaves,
     roll_up_table,
     subtotal,
+    unit_name_of,
 )
 from .validation import validate_framework, validate_nodes
 
@@ -63,6 +65,7 @@ __all__ = [
     "ScoringRule",
     "TreeIssue",
     "agency_links",
+    "answers_for_unit",
     "build_tree",
     "check_figures",
     "compare",
@@ -94,6 +97,7 @@ __all__ = [
     "roll_up_table",
     "round_index",
     "subtotal",
+    "unit_name_of",
     "validate_framework",
     "validate_nodes",
 ]

@@ -11,7 +11,7 @@ from ..models import (
     GradeBand,
     Score,
 )
-from .tree import Result, agency_links, build_tree, province_ids_of
+from .tree import Result, agency_links, build_tree, province_ids_of, unit_name_of
 
 
 def criteria_of_frameworks(
@@ -62,6 +62,7 @@ def compute_many(assessments: Iterable[Assessment], *, with_agencies: bool = Fal
             inherit_agencies=with_agencies,
             # as permissions.province_of: the subject's province, else the framework's owner
             province_id=provinces.get(assessment.subject_id) or assessment.framework.owner_id,
+            unit_name=unit_name_of(assessment.subject),
         )
         results[assessment.pk] = Result(
             framework=assessment.framework,

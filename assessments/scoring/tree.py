@@ -330,6 +330,7 @@ def build_tree(
     *,
     inherit_agencies: bool = True,
     province_id: int | None = None,
+    unit_name: str | None = None,
 ) -> tuple[list[Node], dict[str, Node]]:
     """Link criteria into nodes by code and roll scores up from the leaves.
 
@@ -338,13 +339,15 @@ def build_tree(
     the responsible agencies are not worked out (node.responsible stays empty), so criteria
     loaded without their agencies cost no query. With province_id, only that province's
     agencies count (a national framework's criteria name the agencies of every province).
+    With unit_name (a department's or commune's own assessment), where a criterion names an
+    agency of the unit's name (its own staff, see `answers_for_unit`), only that agency counts.
     """
     scores = scores or {}
     fields, by_code = _link(criteria, lambda criterion: scores.get(criterion.pk))
     for f in fields:
         _roll_up(f)
         if inherit_agencies:
-            _inherit_agencies(f, [], [], province_id)
+            _inherit_agencies(f, [], [], province_id, unit_name)
     return fields, by_code
 
 
@@ -365,23 +368,46 @@ def _link(
     return fields, by_code
 
 
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def answers_for_unit(agency_name: str, unit_name: str | None) -> bool:
+    """Whether an agency is a unit's own staff in the unit's assessment: a province's own
+    index links an agency of each unit's name to the criteria of the block's framework; in the
+    assessment of one unit only the unit's own agency answers, not its peers'."""
+    return unit_name is not None and _same_name(agency_name, unit_name)
+
+
+def unit_name_of(subject: Subject) -> str | None:
+    """The name whose agency answers for the subject's criteria (None for a province)."""
+    return None if subject.kind == SubjectKind.PROVINCE else subject.name
+
+
 def _inherit_agencies(
-    node: Node, inherited: list[Agency], inherited_leads: list[Agency], province_id: int | None = None
+    node: Node,
+    inherited: list[Agency],
+    inherited_leads: list[Agency],
+    province_id: int | None = None,
+    unit_name: str | None = None,
 ) -> None:
     """A criterion answers to its own agencies, or else to its nearest ancestor's; so does its
-    lead: in each province the link marked lead, or else the first linked."""
+    lead: in each province the link marked lead, or else the first linked. In a unit's own
+    assessment, a criterion that names the unit's own agency answers to it alone."""
     links = [
         link
         for link in node.criterion.agency_links.all()
         if province_id is None or link.agency.province_id == province_id
     ]
+    own = [link for link in links if answers_for_unit(link.agency.name, unit_name)]
+    links = own or links
     if links:
         node.responsible = [link.agency for link in links]
         node.leads = _leads(links)
     else:
         node.responsible, node.leads = inherited, inherited_leads
     for child in node.children:
-        _inherit_agencies(child, node.responsible, node.leads, province_id)
+        _inherit_agencies(child, node.responsible, node.leads, province_id, unit_name)
 
 
 def _leads(links: list[CriterionAgency]) -> list[Agency]:
@@ -474,7 +500,9 @@ def compute(assessment: Assessment, criteria: list[Criterion] | None = None) -> 
     criteria = criteria if criteria is not None else framework_criteria(framework)
     scores = {s.criterion_id: s for s in Score.objects.filter(assessment=assessment)}
     province_id = province_id_of(assessment.subject) or framework.owner_id  # as permissions.province_of
-    fields, by_code = build_tree(criteria, scores, province_id=province_id)
+    fields, by_code = build_tree(
+        criteria, scores, province_id=province_id, unit_name=unit_name_of(assessment.subject)
+    )
     return Result(
         framework=framework,
         fields=fields,

@@ -2,6 +2,7 @@
 DomainError with a Vietnamese message, leaving a history entry. Every write of a score goes
 through write_scores (services.scores)."""
 
+from .block_progress import BlockProgress, UnitProgress, block_progress
 from .contributions import (
     check_can_contribute,
     contributed_leaves,
@@ -47,6 +48,7 @@ from .workflow import (
 __all__ = [
     "AgencyProgress",
     "AppraisalState",
+    "BlockProgress",
     "ConflictError",
     "Deadlines",
     "DomainError",
@@ -54,6 +56,7 @@ __all__ = [
     "HomeFilter",
     "PartState",
     "RowInput",
+    "UnitProgress",
     "add_evidence",
     "agencies_of",
     "agency_progress",
@@ -61,6 +64,7 @@ __all__ = [
     "answering_assessments",
     "appraisal_state",
     "assessment_years",
+    "block_progress",
     "check_can_contribute",
     "contributed_leaves",
     "contribution_refusals",

@@ -81,8 +81,11 @@ def open_parts_many(assessments, *, now=None) -> dict[int, list[DueItem]]:
         province_id = provinces[assessment.pk]
         if province_id is None:  # no province, so no agency answers for it
             continue
-        for agency in by_province[province_id]:
-            if agency.pk not in responsible[assessment.framework_id]:
+        agencies = by_province[province_id]
+        unit_name = scoring.unit_name_of(assessment.subject)
+        own = [a for a in agencies if scoring.answers_for_unit(a.name, unit_name)]
+        for agency in own or agencies:  # a unit's own agency answers for the unit's assessment
+            if not own and agency.pk not in responsible[assessment.framework_id]:
                 continue
             if not agency.is_valid_in_year(assessment.framework.year):  # as agencies_of
                 continue

@@ -2,6 +2,7 @@
 assessments.services, roll-ups from assessments.scoring. The URL names are in
 assessments/urls.py."""
 
+from .block import block_progress
 from .entry import contributor_remark, entry, submit
 from .evidence import evidence_delete, evidence_download, evidence_upload
 from .history import criterion_history
@@ -12,6 +13,7 @@ from .workflow import appraisal, extend, lock, phase, progress, return_part, set
 __all__ = [
     "account",
     "appraisal",
+    "block_progress",
     "contributor_remark",
     "criterion_history",
     "entry",

@@ -52,11 +52,21 @@ def home(request):
             "filter": home_filter,
             "years": services.assessment_years(),
             "province": permissions.user_province(user),
+            "ranking_url": _ranking_url(user),
             "due": services.due_for_user(user, services.answering_assessments(user)),
         }
     due = context.pop("due")
     context |= {"due": due[:DUE_SHOWN], "due_more": max(0, len(due) - DUE_SHOWN)}
     return render(request, "assessments/home.html", context)
+
+
+def _ranking_url(user) -> str:
+    """The ranking of the province's units, for the roles that read it (not a superuser: it
+    has no province of its own)."""
+    province = permissions.user_province(user)
+    if province is None or not permissions.can_view_unit_blocks(user):
+        return ""
+    return reverse("reports:ranking", args=[province.pk])
 
 
 def _rows(user, assessments, own, results) -> list[dict]:

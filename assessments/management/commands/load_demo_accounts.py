@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import scoring
+from assessments.demo_units import DEMO_UNITS, EDITOR_UNITS, demo_units, load_demo_block
 from assessments.models import Agency, Assessment, Criterion, Framework, Profile, Role, Subject, SubjectKind
 from assessments.services import copy_framework, open_assessment
 
@@ -125,6 +126,7 @@ class Command(BaseCommand):
 
         demo_framework = copy_framework(framework, DEMO_YEAR)
         self.open_demo_assessment(province, demo_framework)
+        self.load_unit_block(province, account)
 
         second = province_in_year(SECOND_PROVINCE_CODE, DEMO_YEAR)
         if second is None:
@@ -149,6 +151,25 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"  {username} / {DEMO_PASSWORD} – cán bộ {editor_agency.name}")
         self.open_demo_assessment(second, demo_framework)
+
+    def load_unit_block(self, province: Subject, account) -> None:
+        """The province's own index: a block of departments, their 2024 framework, assessments
+        taken through the cycle, and department editors for two of them (demo_units)."""
+        names = {code: name for code, name, _short in DEMO_UNITS}
+        _units, agencies = demo_units(province)
+        editors = {
+            code: account(username, "Cán bộ", names[code], Role.DEPARTMENT_EDITOR, agencies[code], province)
+            for code, username in EDITOR_UNITS.items()
+        }
+        snv = get_user_model().objects.get(username="snv")
+        block = load_demo_block(province, user=snv, editors=editors)
+        self.stdout.write(
+            f"Chỉ số CCHC các sở, ban, ngành năm {block.framework.year}: {len(block.units)} sở "
+            f"(xếp hạng: python manage.py ranking --province {province.code} --year {block.framework.year} "
+            "--kind department)"
+        )
+        for code, username in EDITOR_UNITS.items():
+            self.stdout.write(f"  {username} / {DEMO_PASSWORD} – cán bộ {names[code]} (tự đánh giá của sở)")
 
     def open_demo_assessment(self, province: Subject, framework: Framework) -> Assessment:
         local_now = timezone.localtime()
