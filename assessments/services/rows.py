@@ -3,7 +3,10 @@ version the page was opened with; otherwise the save is refused (nothing is writ
 the newer value is reported. A row the user did not touch is never a conflict.
 
 Called only by services.scores.write_scores, the one write path for scores, which checks
-the rows first."""
+the rows first. The rows and their history records are written in bulk: a few statements
+per write whatever its size (the national import writes thousands), the history records
+copied by the database from the rows just written, with the columns django-simple-history
+writes on save() (tests/entry/test_bulk_history.py compares them)."""
 
 from __future__ import annotations
 
