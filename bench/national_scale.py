@@ -263,7 +263,8 @@ def generate(args, timer: Timer) -> dict:
     # size), then their history rows by INSERT … SELECT in the database.
     columns = (
         "assessment_id, criterion_id, applicable, self_score, explanation, appraised_score, "
-        "appraisal_comment, response, recheck_comment, version, updated_at"
+        "appraisal_comment, response, recheck_comment, version, updated_at, self_figures, "
+        "appraised_figures, appraised_override_reason"
     )
     scores_written = 0
     with connection.cursor() as cursor:
@@ -288,13 +289,16 @@ def generate(args, timer: Timer) -> dict:
                             "",
                             1 if open_year else 2,
                             now,
+                            "",
+                            "",
+                            "",
                         )
                     )
                     scores_written += 1
         history = HistoricalScore._meta.db_table
         shared = (
             "id, assessment_id, criterion_id, applicable, self_score, explanation, response, "
-            "recheck_comment, version, updated_at"
+            "recheck_comment, version, updated_at, self_figures, appraised_figures, appraised_override_reason"
         )
         # Table and column names come from the models, values are parameters.
         insert = f"INSERT INTO {history} ({shared}, appraised_score, appraisal_comment, history_date, history_type, change_source) "  # noqa: E501
