@@ -9,12 +9,13 @@ title cells, the header repeated mid-table, numbers alternately numeric cells an
 a decimal comma, italic comments). Then, in a fresh database holding the reference data:
 
 1. bare read: openpyxl.load_workbook(read_only=True, data_only=True) and iterating every
-   row's values (best of --repeat);
+   row's values;
 2. import: assessments.exchange reading the workbook (safety checks included), parsing and
    checking every sheet against the 2023 framework, and writing 63 × 101 scores with their
-   history rows, in one transaction;
+   history rows, in one transaction (rolled back after each timed run);
 
-and reports time, rows per second, the import/bare-read ratio and peak Python memory
+the two alternated A-B-B-A (--repeat rounds, bench/alternate.py), and reports time, rows
+per second, the import/bare-read ratio and peak Python memory
 (tracemalloc, in a separate run rolled back afterwards so it does not slow the timed run).
 With a PostgreSQL URL the database is created, then dropped unless --keep-db.
 """
@@ -34,6 +35,8 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
+
+from bench.alternate import alternate  # noqa: E402
 
 
 def setup_django(database_url: str | None, folder: str) -> None:
@@ -177,7 +180,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--provinces", type=int, default=63)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="A-B-B-A rounds (default 3)")
     parser.add_argument("--seed", type=int, default=2023)
     parser.add_argument("--database-url", help="PostgreSQL URL of a database to create (default: SQLite)")
     parser.add_argument("--keep-db", action="store_true")
@@ -201,49 +204,34 @@ def main() -> int:
             f"{time.perf_counter() - started:.1f} s"
         )
 
-        bare_wall, bare_cpu = [], []
-        for _ in range(args.repeat):
-            wall, cpu = time.perf_counter(), time.process_time()
-            bare_rows = bare_read(data)
-            bare_wall.append(time.perf_counter() - wall)
-            bare_cpu.append(time.process_time() - cpu)
-        bare_peak, _ = peak_memory(bare_read, data)
-
         def rolled_back_import():
             with transaction.atomic():
-                wall, cpu = time.perf_counter(), time.process_time()
-                result = import_all(data)
-                timings = (time.perf_counter() - wall, time.process_time() - cpu)
+                errors = import_all(data)
                 transaction.set_rollback(True)
-            return result, timings
-
-        import_wall, import_cpu = [], []
-        for _ in range(args.repeat):
-            errors, (wall, cpu) = rolled_back_import()
             if errors:
-                print("\n".join(errors[:20]))
-                return 1
-            import_wall.append(wall)
-            import_cpu.append(cpu)
+                raise SystemExit("\n".join(errors[:20]))
+
+        # Alternated A-B-B-A, so that a change of load falls on both alike.
+        timings = alternate(lambda: bare_read(data), rolled_back_import, args.repeat)
+        bare_peak, _ = peak_memory(bare_read, data)
         import_peak, _ = peak_memory(rolled_back_import)
         # And once for real, to show what it writes.
         scores_before = Score.objects.count()
         import_all(data)
         written = Score.objects.count() - scores_before
         history = Score.history.filter(change_source="import").count()
-        best, best_cpu = min(import_wall), min(import_cpu)
-        bare, bare_c = min(bare_wall), min(bare_cpu)
-        print(f"database: {connection.vendor}; rows read by openpyxl: {bare_rows}")
+        print(f"database: {connection.vendor}; rows read by openpyxl: {bare_read(data)}")
+        print("\n".join(timings.summary("bare openpyxl read", "import (rolled back)")))
+        best, best_cpu = min(timings.b.wall), min(timings.b.cpu)
         print(
-            f"bare openpyxl read: {bare:.2f} s wall, {bare_c:.2f} s CPU (best of {args.repeat}), "
-            f"peak {bare_peak:.1f} MiB"
+            f"import: {rows} table rows, best {best:.2f} s wall, {best_cpu:.2f} s CPU = "
+            f"{rows / best:,.0f} rows/s; peak {import_peak:.1f} MiB (bare read {bare_peak:.1f} MiB); "
+            f"writes {written} new scores and {history} history rows"
         )
         print(
-            f"import: {rows} table rows in {best:.2f} s wall, {best_cpu:.2f} s CPU (best of {args.repeat}) = "
-            f"{rows / best:,.0f} rows/s; peak {import_peak:.1f} MiB; writes {written} new scores and "
-            f"{history} history rows"
+            f"import / bare read: {timings.ratio('cpu'):.2f}× CPU, {timings.ratio('wall'):.2f}× wall "
+            "(medians of the alternated runs)"
         )
-        print(f"import / bare read: {best / bare:.2f}× wall, {best_cpu / bare_c:.2f}× CPU")
         if args.database_url and not args.keep_db:
             drop_database(args.database_url)
     return 0

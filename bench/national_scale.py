@@ -1,10 +1,11 @@
 """Scale simulation: a national ParIndex, measured page by page.
 
-    .venv/bin/python bench/national_scale.py                  # full size, a few minutes
-    .venv/bin/python bench/national_scale.py --own-years 1    # own indices for the last year only
+    .venv/bin/python bench/national_scale.py                  # small: 4 provinces × 3 years, ~1 min
+    .venv/bin/python bench/national_scale.py --full           # national size, a few minutes, ~1,2 GB
+    .venv/bin/python bench/national_scale.py --full --own-years 1  # own indices for the last year only
 
 Generates, with bulk_create and COPY, in a dedicated PostgreSQL database on 127.0.0.1 (created, then
-dropped unless --keep-db):
+dropped unless --keep-db), at the full size (--full; the default run is the same on a small scale):
 - 34 provinces × 10 years (2016–2025): a provincial framework per year (the 2023 tree, 133
   criteria), one assessment per province and year with every leaf scored, appraised and
   commented, and two history rows per score;
@@ -17,7 +18,8 @@ dropped unless --keep-db):
 Then it times, in-process with Django's test client (median of --repeat runs after a
 warm-up) and counts queries for: a department's entry page, the progress page, the home
 page (--home editor|all), and the report views that exist (open and published year);
-and the database size (pg_database_size) and the largest tables.
+and the database size (pg_database_size) and the largest tables. (No ranking page exists yet:
+when one does, it belongs in measure()'s pages.)
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ sys.path.insert(0, str(PROJECT))
 PG = "postgres://postgres@127.0.0.1:5432"
 BATCH = 5000
 FIRST_YEAR = 2016
+# The default run is small (a minute); --full is the national size the figures are quoted at.
+SMALL = {"provinces": 4, "years": 3, "departments": 5, "communes": 10}
+FULL = {"provinces": 34, "years": 10, "departments": 20, "communes": 100}
 
 
 def admin_sql(statement: str, pg_url: str) -> None:
@@ -258,7 +263,8 @@ def generate(args, timer: Timer) -> dict:
     # size), then their history rows by INSERT … SELECT in the database.
     columns = (
         "assessment_id, criterion_id, applicable, self_score, explanation, appraised_score, "
-        "appraisal_comment, response, recheck_comment, version, updated_at"
+        "appraisal_comment, response, recheck_comment, version, updated_at, self_figures, "
+        "appraised_figures, appraised_override_reason"
     )
     scores_written = 0
     with connection.cursor() as cursor:
@@ -283,13 +289,16 @@ def generate(args, timer: Timer) -> dict:
                             "",
                             1 if open_year else 2,
                             now,
+                            "",
+                            "",
+                            "",
                         )
                     )
                     scores_written += 1
         history = HistoricalScore._meta.db_table
         shared = (
             "id, assessment_id, criterion_id, applicable, self_score, explanation, response, "
-            "recheck_comment, version, updated_at"
+            "recheck_comment, version, updated_at, self_figures, appraised_figures, appraised_override_reason"
         )
         # Table and column names come from the models, values are parameters.
         insert = f"INSERT INTO {history} ({shared}, appraised_score, appraisal_comment, history_date, history_type, change_source) "  # noqa: E501
@@ -477,11 +486,16 @@ def database_size() -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="ParIndex national scale simulation (loopback only).")
-    parser.add_argument("--provinces", type=int, default=34)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--departments", type=int, default=20)
-    parser.add_argument("--communes", type=int, default=100)
-    parser.add_argument("--own-years", type=int, default=10, help="years of own indices (default 10)")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="the national size: 34 provinces × 10 years × (1 + 20 departments + 100 communes)",
+    )
+    parser.add_argument("--provinces", type=int, help="default 4 (34 with --full)")
+    parser.add_argument("--years", type=int, help="default 3 (10 with --full)")
+    parser.add_argument("--departments", type=int, help="per province, default 5 (20 with --full)")
+    parser.add_argument("--communes", type=int, help="per province, default 10 (100 with --full)")
+    parser.add_argument("--own-years", type=int, help="years of own indices (default: every year)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
         "--home",
@@ -494,6 +508,11 @@ def main() -> None:
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--json", help="write the results here")
     args = parser.parse_args()
+    for name, value in (FULL if args.full else SMALL).items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    if args.own_years is None:
+        args.own_years = args.years
     if "127.0.0.1" not in args.pg and "localhost" not in args.pg:
         raise SystemExit("PostgreSQL must be on 127.0.0.1")
 

@@ -1,11 +1,11 @@
 """Benchmark of the BC-SNV report: PDF against WeasyPrint alone, the HTML page, the .docx.
 
-Run from the project root:  .venv/bin/python bench/report_pdf.py [--runs 5]
+Run from the project root:  .venv/bin/python bench/report_pdf.py [--rounds 3] [--runs 5]
+The PDF ratio alternates WeasyPrint alone and the whole PDF A-B-B-A (bench/alternate.py).
 Uses the database in settings (SQLite by default) and loads the reference data if missing.
 """
 
 import argparse
-import gc
 import os
 import statistics
 import sys
@@ -27,6 +27,7 @@ from django.urls import reverse  # noqa: E402
 from assessments import permissions  # noqa: E402
 from assessments.models import Assessment, Profile, Role  # noqa: E402
 from assessments.reference_data import load_reference_data  # noqa: E402
+from bench.alternate import alternate  # noqa: E402
 
 
 def timed(fn, runs):
@@ -41,7 +42,8 @@ def timed(fn, runs):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=5, help="runs of each secondary measure")
+    parser.add_argument("--rounds", type=int, default=3, help="A-B-B-A rounds of the PDF ratio")
     args = parser.parse_args()
     runs = args.runs
 
@@ -69,23 +71,16 @@ def main():
     Path("var").mkdir(exist_ok=True)
     Path("var/bench-report.html").write_text(saved_html, encoding="utf-8")
 
-    # Interleaved, so that load from other processes falls on both alike; CPU time of this
-    # process (time.process_time) besides wall time, since it hardly depends on that load.
-    alone_times, full_times, alone_cpu, full_cpu = [], [], [], []
-    for _ in range(runs):
-        gc.collect()
-        wall, cpu = time.perf_counter(), time.process_time()
-        html_to_pdf(saved_html, documents)
-        alone_times.append(time.perf_counter() - wall)
-        alone_cpu.append(time.process_time() - cpu)
-        gc.collect()
-        wall, cpu = time.perf_counter(), time.process_time()
+    # Alternated A-B-B-A, so that a change of load falls on both alike (a fixed order
+    # inflated the ratio by 5-12 %); CPU time of this process besides wall time, since it
+    # hardly depends on that load.
+    def whole_pdf():
+        nonlocal pdf
         pdf = render_pdf(build_report(assessment))
-        full_times.append(time.perf_counter() - wall)
-        full_cpu.append(time.process_time() - cpu)
-    alone, alone_min = statistics.median(alone_times), min(alone_times)
-    full, full_min = statistics.median(full_times), min(full_times)
-    cpu_alone, cpu_full = statistics.median(alone_cpu), statistics.median(full_cpu)
+
+    timings = alternate(lambda: html_to_pdf(saved_html, documents), whole_pdf, args.rounds)
+    alone, alone_min = statistics.median(timings.a.wall), min(timings.a.wall)
+    full, full_min = statistics.median(timings.b.wall), min(timings.b.wall)
     rows.append(("WeasyPrint alone on the saved HTML (median)", alone, alone_min))
     rows.append(("PDF produced from the database (compose + HTML + WeasyPrint, median)", full, full_min))
 
@@ -135,13 +130,13 @@ def main():
     print(f"{'Measure':<75} {'median s':>9} {'min s':>7}")
     for label, median, minimum in rows:
         print(f"{label:<75} {median:>9.3f} {'' if minimum is None else f'{minimum:.3f}':>7}")
-    print(f"Ratio PDF from database / WeasyPrint alone (median): {full / alone:.3f} (target < 1,15)")
-    print(f"Ratio (min): {full_min / alone_min:.3f}")
+    print("\n".join(timings.summary("WeasyPrint alone", "PDF from the database")))
     print(
-        f"CPU time of this process, median: WeasyPrint alone {cpu_alone:.3f} s, PDF from database "
-        f"{cpu_full:.3f} s, ratio {cpu_full / cpu_alone:.3f}"
+        f"Ratio PDF from database / WeasyPrint alone, CPU time (medians): {timings.ratio('cpu'):.3f} "
+        "(target < 1,15)"
     )
-    print(f"Load average during the run: {os.getloadavg()[0]:.2f} (1 min), CPUs: {os.cpu_count()}")
+    print(f"Ratio, wall time: {full / alone:.3f} (medians), {full_min / alone_min:.3f} (minima)")
+    print(f"Load average at the end: {os.getloadavg()[0]:.2f} (1 min), CPUs: {os.cpu_count()}")
     print(f"HTML page queries: {len(queries)}")
 
 

@@ -440,9 +440,11 @@ def _changes(plan: Plan) -> list[RowChange]:
     return changes
 
 
-def _write(plan: Plan, changes: list[RowChange], label: str, user=None) -> None:
+def _write(plan: Plan, changes: list[RowChange], label: str, user=None, cache: dict | None = None) -> None:
     """Create the framework and the assessment if the table brought them, then write the
-    changed rows through the score service (which raises DomainError on a refusal)."""
+    changed rows through the score service (which raises DomainError on a refusal). cache
+    keeps the framework's tree between the sheets of one workbook: the service then rolls
+    up each sheet's assessment without reading the criteria again."""
     framework = plan.framework
     if framework.pk is None:
         framework.save()
@@ -471,8 +473,18 @@ def _write(plan: Plan, changes: list[RowChange], label: str, user=None) -> None:
         rows[plan.criteria[row.code].pk] = RowInput(
             version=stored.version if stored is not None else 0, values=plan.values[row.code]
         )
-    if rows:
-        write_scores(user=user, assessment=assessment, rows=rows, source=ChangeSource.IMPORT, reason=reason)
+    if not rows:
+        return
+    result = None
+    if cache is not None:
+        # The assessment is locked by plan_import (or new): its scores cannot change meanwhile.
+        tree = cache.setdefault("trees", {})
+        if framework.pk not in tree:
+            tree[framework.pk] = scoring.framework_criteria(framework)
+        result = scoring.compute(assessment, criteria=tree[framework.pk])
+    write_scores(
+        user=user, assessment=assessment, rows=rows, source=ChangeSource.IMPORT, reason=reason, result=result
+    )
 
 
 def import_annex_table(
@@ -519,7 +531,7 @@ def import_annex_table(
             return outcome
         try:
             with transaction.atomic():
-                _write(plan, changes, table.sheet, user=user)
+                _write(plan, changes, table.sheet, user=user, cache=cache)
         except DomainError as error:
             outcome.error(error.message, sheet=table.sheet or "")
             return outcome

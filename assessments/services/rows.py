@@ -3,16 +3,20 @@ version the page was opened with; otherwise the save is refused (nothing is writ
 the newer value is reported. A row the user did not touch is never a conflict.
 
 Called only by services.scores.write_scores, the one write path for scores, which checks
-the rows first."""
+the rows first. The rows and their history records are written in bulk: a few statements
+per write whatever its size (the national import writes thousands), the history records
+copied by the database from the rows just written, with the columns django-simple-history
+writes on save() (tests/entry/test_bulk_history.py compares them)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Value
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..decimals import format_score
 from ..models import Score
@@ -125,22 +129,61 @@ def apply_rows(*, user, assessment, rows: dict[int, RowInput], source: str, reas
 def _save(created: list[Score], updated: list[Score], *, user, source: str, reason: str) -> None:
     """Write new and changed rows, each with its history record (who, where from, why), in
     a few statements whatever their number (an import writes thousands)."""
-    history = {
-        "default_user": user,
-        "default_change_reason": reason,
-        "custom_historical_attrs": {"change_source": source},
-    }
+    now = timezone.now()
+    history = {"user": user, "source": source, "reason": reason, "date": now}
     try:
         with transaction.atomic():
             if created:
-                bulk_create_with_history(created, Score, batch_size=BATCH, **history)
+                Score.objects.bulk_create(created, batch_size=BATCH)
+                _write_history(created, history_type="+", **history)
             if updated:
-                now = timezone.now()
                 for score in updated:
                     score.updated_at = now
-                bulk_update_with_history(updated, Score, WRITTEN_FIELDS, batch_size=BATCH, **history)
+                Score.objects.bulk_update(updated, WRITTEN_FIELDS, batch_size=BATCH)
+                _write_history(updated, history_type="~", **history)
     except IntegrityError as exc:
         # Two first saves of the same criterion at once: the other one won.
         raise DomainError(
             "Người khác vừa lưu cùng tiêu chí này; chưa lưu gì. Tải lại trang để xem giá trị mới."
         ) from exc
+
+
+def _write_history(scores: list[Score], *, history_type: str, user, source: str, reason: str, date) -> None:
+    """The historical records of rows just written, as django-simple-history writes them on
+    save() (every tracked field, history_date, history_user, history_type, the change reason
+    or NULL, change_source), copied by the database from the rows themselves: one
+    INSERT … SELECT per batch instead of a model instance per record. The SELECT is compiled
+    by Django for the database in use; the constants are bound parameters."""
+    if not scores or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    historical = Score.history.model
+    meta = historical._meta
+    constants = {
+        "history_date": Value(date, output_field=meta.get_field("history_date")),
+        "history_user_id": Value(
+            getattr(user, "pk", None), output_field=meta.get_field("history_user").target_field
+        ),
+        "history_change_reason": Value(reason or None, output_field=meta.get_field("history_change_reason")),
+        "history_type": Value(history_type, output_field=meta.get_field("history_type")),
+        "change_source": Value(str(source), output_field=meta.get_field("change_source")),
+    }
+    tracked = [f.attname for f in historical.tracked_fields]
+    alias = router.db_for_write(historical)
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    assessment_id = scores[0].assessment_id
+    criterion_ids = [score.criterion_id for score in scores]
+    for start in range(0, len(criterion_ids), BATCH):
+        rows = (
+            Score.objects.using(alias)
+            .filter(assessment_id=assessment_id, criterion_id__in=criterion_ids[start : start + BATCH])
+            .order_by("pk")
+            .annotate(**constants)
+            .values_list(*tracked, *constants)
+        )
+        compiler = rows.query.get_compiler(using=alias)
+        select, params = compiler.as_sql()
+        # Django compiles the select list in the order given, each under its own name.
+        columns = ", ".join(quote(meta.get_field(name).column) for _, _, name in compiler.select)
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {quote(meta.db_table)} ({columns}) {select}", params)

@@ -5,6 +5,8 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from assessments.exchange.annex import import_annex_workbook
@@ -68,3 +70,23 @@ def test_subject_required_without_all_sheets(provinces, tmp_path):
     path.write_bytes(national_workbook())
     with pytest.raises(CommandError, match="Cần --subject"):
         call_command("import_annex", str(path), year=2023)
+
+
+def criterion_reads(data: bytes) -> int:
+    """SELECTs of the criteria table while importing data (rolled back afterwards)."""
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        outcome = import_annex_workbook(data, 2023)
+        assert outcome.written, [str(e) for e in outcome.errors]
+        transaction.set_rollback(True)
+    return sum(
+        1 for q in queries if q["sql"].startswith("SELECT") and 'FROM "assessments_criterion"' in q["sql"]
+    )
+
+
+def test_criteria_read_once_per_workbook_not_per_sheet(provinces):
+    """Each sheet's scores are checked and rolled up against the framework's tree read once for
+    the whole workbook (the national file has 63 sheets)."""
+    three_sheets = national_workbook()
+    wb = load_workbook(io.BytesIO(three_sheets))
+    del wb["tỉnh Tây Ninh"]
+    assert criterion_reads(to_bytes(wb)) == criterion_reads(three_sheets) == 2
