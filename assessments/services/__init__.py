@@ -29,7 +29,7 @@ from .evidence import add_evidence, delete_evidence, detect_type
 from .figures import declare_figures, resolve_figures
 from .history import HistoryEntry, criterion_history, stamp
 from .home import HomeFilter, answering_assessments, assessment_years, editor_home, province_assessments
-from .progress import AgencyProgress, agency_progress
+from .progress import AgencyProgress, ProgressView, agency_progress, progress_view
 from .reminders import due_for_user, open_parts, open_parts_many, send_reminders
 from .rows import RowInput
 from .scores import write_scores
@@ -55,6 +55,7 @@ __all__ = [
     "HistoryEntry",
     "HomeFilter",
     "PartState",
+    "ProgressView",
     "RowInput",
     "UnitProgress",
     "add_evidence",
@@ -87,6 +88,7 @@ __all__ = [
     "open_parts",
     "open_parts_many",
     "part_state",
+    "progress_view",
     "province_assessments",
     "remarks_by_criterion",
     "resolve_figures",

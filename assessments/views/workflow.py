@@ -40,16 +40,19 @@ def progress(request, pk):
 
 
 def _progress_context(assessment, can_manage, **extra) -> dict:
-    stage = services.stage_of(assessment) or Stage.SELF_ASSESSMENT
+    view = services.progress_view(assessment)
+    stage = view.stage
     deadlines = services.deadlines_for(assessment, stage)
     result = scoring.compute(assessment)
-    rows = services.agency_progress(assessment, stage, result, deadlines, timezone.now())
+    rows = services.agency_progress(assessment, stage, result, deadlines, timezone.now(), view.counting)
     events = WorkflowEvent.objects.filter(assessment=assessment).select_related(
         "user", "agency", "criterion"
     )[:30]
     context = {
         "assessment": assessment,
         "can_manage": can_manage,
+        "view": view,
+        "can_return": can_manage and view.can_return,
         "stage": stage,
         "stage_label": Stage(stage).label,
         "rows": rows,
