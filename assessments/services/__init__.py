@@ -29,6 +29,7 @@ from .evidence import add_evidence, delete_evidence, detect_type
 from .figures import declare_figures, resolve_figures
 from .history import HistoryEntry, criterion_history, stamp
 from .home import HomeFilter, answering_assessments, assessment_years, editor_home, province_assessments
+from .appraisal import AppraisalFilters, take_self_scores
 from .progress import AgencyProgress, ProgressView, agency_progress, progress_view
 from .reminders import due_for_user, open_parts, open_parts_many, send_reminders
 from .rows import RowInput
@@ -61,6 +62,8 @@ __all__ = [
     "add_evidence",
     "agencies_of",
     "agency_progress",
+    "AppraisalFilters",
+    "take_self_scores",
     "agency_state",
     "answering_assessments",
     "appraisal_state",
