@@ -2,6 +2,7 @@
 DomainError with a Vietnamese message, leaving a history entry. Every write of a score goes
 through write_scores (services.scores)."""
 
+from .appraisal import AppraisalFilters, take_self_scores
 from .block_progress import BlockProgress, UnitProgress, block_progress
 from .contributions import (
     check_can_contribute,
@@ -29,7 +30,6 @@ from .evidence import add_evidence, delete_evidence, detect_type
 from .figures import declare_figures, resolve_figures
 from .history import HistoryEntry, criterion_history, stamp
 from .home import HomeFilter, answering_assessments, assessment_years, editor_home, province_assessments
-from .appraisal import AppraisalFilters, take_self_scores
 from .progress import AgencyProgress, ProgressView, agency_progress, progress_view
 from .reminders import due_for_user, open_parts, open_parts_many, send_reminders
 from .rows import RowInput
@@ -48,6 +48,7 @@ from .workflow import (
 
 __all__ = [
     "AgencyProgress",
+    "AppraisalFilters",
     "AppraisalState",
     "BlockProgress",
     "ConflictError",
@@ -62,8 +63,6 @@ __all__ = [
     "add_evidence",
     "agencies_of",
     "agency_progress",
-    "AppraisalFilters",
-    "take_self_scores",
     "agency_state",
     "answering_assessments",
     "appraisal_state",
@@ -106,6 +105,7 @@ __all__ = [
     "stage_of",
     "stamp",
     "submit_part",
+    "take_self_scores",
     "unlock",
     "writable_leaves",
     "write_scores",

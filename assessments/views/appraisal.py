@@ -28,6 +28,7 @@ from ..services.appraisal import (
     previous_scores,
     take_self_scores,
 )
+from .appraisal_rows import RowContext, leaf_row
 from .common import protected, tree_rows
 
 
@@ -69,7 +70,7 @@ def appraisal(request, pk):
     rows = tree_rows(result, shown)
     evidence = evidence_by_criterion(assessment)
     previous_year, previous = previous_scores(assessment)
-    field_names = {name: key for key, name in form.names.items()}
+    row_context = RowContext.of(assessment, state.is_recheck, previous_year)
     for row in rows:
         node = row["node"]
         if not node.is_leaf:
@@ -85,10 +86,12 @@ def appraisal(request, pk):
         )
         if cid in form.nodes:
             row["editable"] = True
-            row["inputs"] = _inputs(form, cid, field_names)
+            row["inputs"] = _inputs(form, cid)
             if "figures" in row["inputs"]:
-                row["rule_json"] = json.dumps(node.criterion.rule_as_js_dict(), ensure_ascii=False)
-                row["figure_labels"] = node.criterion.rule.labels_text
+                rule = node.criterion.rule
+                row["rule_json"] = json.dumps(rule.as_js_dict(node.max), ensure_ascii=False)
+                row["figure_labels"] = rule.labels_text
+        row["html"] = leaf_row(row, row_context)
     deductions = [f.code for f in result.section_fields(Section.DEDUCTION)]
     context = {
         "assessment": assessment,
@@ -113,7 +116,7 @@ def appraisal(request, pk):
     return render(request, "assessments/appraisal.html", context)
 
 
-def _inputs(form, cid, field_names) -> dict:
+def _inputs(form, cid) -> dict:
     """Name, id, value and errors of each box of one row, without rendering a widget."""
     inputs = {}
     for key in form.names:

@@ -70,9 +70,7 @@ def test_corrected_figures_give_the_score(client, small):
     score = Score.objects.get(assessment=a, criterion_id=cid)
     assert score.appraised_figures == "38/41" and score.appraised_score == D("0.9268")
     # Corrected again while the box still shows the stored score: the score follows again.
-    client.post(
-        url, {f"version_{cid}": score.version, f"figures_{cid}": "39/41", f"score_{cid}": "0,9268"}
-    )
+    client.post(url, {f"version_{cid}": score.version, f"figures_{cid}": "39/41", f"score_{cid}": "0,9268"})
     score.refresh_from_db()
     assert score.appraised_score == D("0.9512")
     assert score.history.first().change_source == "form"
@@ -114,5 +112,5 @@ def test_server_totals_count_every_criterion_whatever_the_filter(client, small):
     Score.objects.filter(assessment=a, criterion=c["2.1"]).update(appraised_score=D("2"))
     html = _page(client, small, "?field=1")
     assert 'data-subtotal-value="1">1,5</output> / 4' in html
-    assert '<output data-overall-value>3,5</output> / 7' in html  # 1,5 + 2 of the whole tree
-    assert 'id="tc-%d"' % c["2.1"].pk not in html
+    assert "<output data-overall-value>3,5</output> / 7" in html  # 1,5 + 2 of the whole tree
+    assert f'id="tc-{c["2.1"].pk}"' not in html

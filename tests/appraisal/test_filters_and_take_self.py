@@ -84,7 +84,9 @@ def test_take_the_self_score_of_one_row(client, world):
 def test_take_the_self_scores_of_a_field_fills_only_the_rows_not_yet_appraised(client, world):
     a, c = world["assessment"], world["criteria"]
     client.force_login(world["users"]["appraiser"])
-    response = client.post(reverse("assessments:appraisal_take_self", args=[a.pk]), {"field": "1"}, follow=True)
+    response = client.post(
+        reverse("assessments:appraisal_take_self", args=[a.pk]), {"field": "1"}, follow=True
+    )
     assert "Đã lấy điểm tự đánh giá cho 1 tiêu chí: 1.1." in response.content.decode()
     assert Score.objects.get(assessment=a, criterion=c["1.1"]).appraised_score == D("0.9756")
     assert Score.objects.get(assessment=a, criterion=c["1.2"]).appraised_score == D("1.5")  # kept
@@ -107,7 +109,7 @@ def test_take_the_self_score_is_refused_outside_the_appraisal_phases(world):
 @pytest.mark.django_db
 def test_take_the_self_score_without_one_says_so(world):
     a, c = world["assessment"], world["criteria"]
-    with pytest.raises(DomainError, match="1.3: cơ quan chưa tự chấm điểm"):
+    with pytest.raises(DomainError, match=r"1\.3: cơ quan chưa tự chấm điểm"):
         services.take_self_scores(user=world["users"]["appraiser"], assessment=a, criterion_id=c["1.3"].pk)
 
 
@@ -115,10 +117,14 @@ def test_take_the_self_score_without_one_says_so(world):
 def test_only_the_council_takes_the_self_score(client, world):
     a, c = world["assessment"], world["criteria"]
     client.force_login(world["users"]["viewer"])
-    response = client.post(reverse("assessments:appraisal_take_self", args=[a.pk]), {"criterion": c["1.1"].pk})
+    response = client.post(
+        reverse("assessments:appraisal_take_self", args=[a.pk]), {"criterion": c["1.1"].pk}
+    )
     assert response.status_code == 403
     client.force_login(world["users"]["editor"])
-    response = client.post(reverse("assessments:appraisal_take_self", args=[a.pk]), {"criterion": c["1.1"].pk})
+    response = client.post(
+        reverse("assessments:appraisal_take_self", args=[a.pk]), {"criterion": c["1.1"].pk}
+    )
     assert response.status_code == 404
     assert Score.objects.get(assessment=a, criterion=c["1.1"]).appraised_score is None
 

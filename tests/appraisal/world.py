@@ -26,7 +26,9 @@ def scored_world(small, *, phase=Assessment.Phase.APPRAISAL):
         assessment=a,
         agency=stp,
         rows={
-            c["1.1"].pk: services.RowInput(0, {"self_figures": "40/41", "explanation": "Hoàn thành 40 nhiệm vụ"}),
+            c["1.1"].pk: services.RowInput(
+                0, {"self_figures": "40/41", "explanation": "Hoàn thành 40 nhiệm vụ"}
+            ),
             c["1.2"].pk: services.RowInput(0, {"self_score": D("2"), "explanation": "Đủ hồ sơ"}),
         },
     )
