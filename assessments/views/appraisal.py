@@ -150,13 +150,14 @@ def _lead_agencies(result) -> list:
 
 @protected("POST")
 def appraisal_take_self(request, pk):
-    """Lấy điểm tự đánh giá: one criterion (`criterion`) or a field's criteria not yet scored
-    (`field`), saved at once through the same service as the page's boxes."""
+    """Lấy điểm tự đánh giá: one criterion (`take_criterion`) or a field's criteria not yet
+    scored (`take_field`), saved at once through the same service as the page's boxes. The
+    page's filters come along (their own names) to go back to the same view."""
     assessment, role_can_write = permissions.scope_appraisal(request.user, pk)
     permissions.require_write(role_can_write)
     filters = AppraisalFilters.from_query(request.POST)
-    criterion = (request.POST.get("criterion") or "").strip()
-    field = (request.POST.get("field") or "").strip()
+    criterion = (request.POST.get("take_criterion") or "").strip()
+    field = (request.POST.get("take_field") or "").strip()
     try:
         if criterion.isdigit():
             saved = take_self_scores(user=request.user, assessment=assessment, criterion_id=int(criterion))

@@ -95,7 +95,7 @@ def leaf_row(row: dict, ctx: RowContext) -> SafeString:
     take = ""
     if row.get("editable") and node.self_score is not None:
         take = (
-            f'<button type="submit" form="take-self" name="criterion" value="{cid}" class="small-button" '
+            f'<button type="submit" form="take-self" name="take_criterion" value="{cid}" class="small-button" '
             f'title="Lấy điểm tự đánh giá {row["self_score"]} làm điểm {phase_word} của {escape(node.code)} '
             f'và lưu ngay">Lấy điểm TĐG</button>'
         )

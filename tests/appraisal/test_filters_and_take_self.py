@@ -68,7 +68,7 @@ def test_take_the_self_score_of_one_row(client, world):
     a, c = world["assessment"], world["criteria"]
     client.force_login(world["users"]["appraiser"])
     url = reverse("assessments:appraisal_take_self", args=[a.pk])
-    response = client.post(url, {"criterion": c["1.1"].pk, "field": "", "changed": "1"})
+    response = client.post(url, {"take_criterion": c["1.1"].pk, "changed": "1"})
     assert response.status_code == 302
     assert response["Location"].endswith(f"?changed=1#tc-{c['1.1'].pk}")  # back to the same view
     score = Score.objects.get(assessment=a, criterion=c["1.1"])
@@ -76,7 +76,7 @@ def test_take_the_self_score_of_one_row(client, world):
     record = score.history.first()
     assert record.change_source == "form" and record.history_user == world["users"]["appraiser"]
     # A row already appraised is taken too (the team asked for this one).
-    client.post(url, {"criterion": c["1.2"].pk})
+    client.post(url, {"take_criterion": c["1.2"].pk})
     assert Score.objects.get(assessment=a, criterion=c["1.2"]).appraised_score == D("2")
 
 
@@ -85,12 +85,17 @@ def test_take_the_self_scores_of_a_field_fills_only_the_rows_not_yet_appraised(c
     a, c = world["assessment"], world["criteria"]
     client.force_login(world["users"]["appraiser"])
     response = client.post(
-        reverse("assessments:appraisal_take_self", args=[a.pk]), {"field": "1"}, follow=True
+        reverse("assessments:appraisal_take_self", args=[a.pk]), {"take_field": "1"}, follow=True
     )
     assert "Đã lấy điểm tự đánh giá cho 1 tiêu chí: 1.1." in response.content.decode()
     assert Score.objects.get(assessment=a, criterion=c["1.1"]).appraised_score == D("0.9756")
     assert Score.objects.get(assessment=a, criterion=c["1.2"]).appraised_score == D("1.5")  # kept
-    again = client.post(reverse("assessments:appraisal_take_self", args=[a.pk]), {"field": "1"}, follow=True)
+    # The page's own filters come back as they were (not the field that was taken).
+    back = client.post(reverse("assessments:appraisal_take_self", args=[a.pk]), {"take_field": "2", "q": "x"})
+    assert back["Location"].endswith("/tham-dinh/?q=x")
+    again = client.post(
+        reverse("assessments:appraisal_take_self", args=[a.pk]), {"take_field": "1"}, follow=True
+    )
     assert "Lĩnh vực 1: không còn tiêu chí nào có điểm tự đánh giá mà chưa có điểm thẩm định." in (
         again.content.decode()
     )
@@ -118,12 +123,12 @@ def test_only_the_council_takes_the_self_score(client, world):
     a, c = world["assessment"], world["criteria"]
     client.force_login(world["users"]["viewer"])
     response = client.post(
-        reverse("assessments:appraisal_take_self", args=[a.pk]), {"criterion": c["1.1"].pk}
+        reverse("assessments:appraisal_take_self", args=[a.pk]), {"take_criterion": c["1.1"].pk}
     )
     assert response.status_code == 403
     client.force_login(world["users"]["editor"])
     response = client.post(
-        reverse("assessments:appraisal_take_self", args=[a.pk]), {"criterion": c["1.1"].pk}
+        reverse("assessments:appraisal_take_self", args=[a.pk]), {"take_criterion": c["1.1"].pk}
     )
     assert response.status_code == 404
     assert Score.objects.get(assessment=a, criterion=c["1.1"]).appraised_score is None
@@ -134,6 +139,6 @@ def test_in_recheck_the_self_score_becomes_the_recheck_score(client, world):
     a, c = world["assessment"], world["criteria"]
     Assessment.objects.filter(pk=a.pk).update(phase=Assessment.Phase.RECHECK)
     client.force_login(world["users"]["appraiser"])
-    client.post(reverse("assessments:appraisal_take_self", args=[a.pk]), {"criterion": c["1.2"].pk})
+    client.post(reverse("assessments:appraisal_take_self", args=[a.pk]), {"take_criterion": c["1.2"].pk})
     score = Score.objects.get(assessment=a, criterion=c["1.2"])
     assert score.rechecked_score == D("2") and score.appraised_score == D("1.5")
