@@ -100,7 +100,8 @@ def leaf_row(row: dict, ctx: RowContext) -> SafeString:
             f'và lưu ngay">Lấy điểm TĐG</button>'
         )
     parts.append(
-        f'<td class="actions no-print">{take}<a href="{ctx.url(ctx.history_url, cid)}">Lịch sử</a></td></tr>'
+        f'<td class="actions no-print"><div class="row-actions">{take}'
+        f'<a href="{ctx.url(ctx.history_url, cid)}">Lịch sử</a></div></td></tr>'
     )
     return mark_safe("".join(parts))
 

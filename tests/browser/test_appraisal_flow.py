@@ -177,9 +177,9 @@ def test_history_search_finds_a_criterion_without_accents(context_at, live_serve
 def test_ctrl_p_on_the_report_prints_the_report_alone(context_at, live_server, reference_data, screenshots):
     from django.contrib.auth import get_user_model
 
+    assessment = Assessment.objects.select_related("subject").get(subject__code="70", framework__year=2023)
     user = get_user_model().objects.create_user(username="snv", password=PASSWORD)
-    Profile.objects.create(user=user, role=Role.PROCESS_OWNER, province=reference_data)
-    assessment = Assessment.objects.get(subject__code="70", framework__year=2023)
+    Profile.objects.create(user=user, role=Role.PROCESS_OWNER, province=assessment.subject)
     page, base = context_at(1360), live_server.url
     _login(page, base, "snv")
     page.goto(f"{base}/bao-cao/{assessment.pk}/")
