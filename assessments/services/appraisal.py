@@ -33,8 +33,6 @@ class AppraisalFilters:
     pending: bool = False
     q: str = ""
 
-    KEYS = ("field", "agency", "below_max", "changed", "pending", "q")
-
     @classmethod
     def from_query(cls, query) -> AppraisalFilters:
         agency = (query.get("agency") or "").strip()

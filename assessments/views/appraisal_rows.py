@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+INLINE = ("pdf", "image")  # evidence kinds the browser shows (views.evidence.SHOWN_INLINE)
+
 
 @dataclass(frozen=True)
 class RowContext:
@@ -95,7 +97,8 @@ def leaf_row(row: dict, ctx: RowContext) -> SafeString:
     take = ""
     if row.get("editable") and node.self_score is not None:
         take = (
-            f'<button type="submit" form="take-self" name="take_criterion" value="{cid}" class="small-button" '
+            f'<button type="submit" form="take-self" name="take_criterion" value="{cid}" '
+            'class="small-button" '
             f'title="Lấy điểm tự đánh giá {row["self_score"]} làm điểm {phase_word} của {escape(node.code)} '
             f'và lưu ngay">Lấy điểm TĐG</button>'
         )
@@ -118,7 +121,8 @@ def _self_cell(row: dict, ctx: RowContext) -> str:
         html += f'<div class="explanation small">{_lines(score.explanation)}</div>'
     if row["evidence"]:
         links = "".join(
-            f'<li><a href="{ctx.url(ctx.evidence_url, ev.pk)}" target="_blank" rel="noopener">'
+            f'<li><a href="{ctx.url(ctx.evidence_url, ev.pk)}{"?xem=1" if ev.kind in INLINE else ""}" '
+            'target="_blank" rel="noopener">'
             f"{escape(ev.original_name)}</a></li>"
             for ev in row["evidence"]
         )

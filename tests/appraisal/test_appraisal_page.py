@@ -39,7 +39,9 @@ def test_each_row_shows_what_the_department_declared(client, small):
     assert "0,9756" in row and "từ số liệu 40/41" in row  # self score computed from the figures
     assert "Hoàn thành 40 nhiệm vụ" in row
     assert "Chủ trì: Sở Tư pháp" in row
-    assert re.search(r'<a href="/tai-lieu/\d+/" target="_blank" rel="noopener">ke-hoach-2031.pdf</a>', row)
+    assert re.search(
+        r'<a href="/tai-lieu/\d+/\?xem=1" target="_blank" rel="noopener">ke-hoach-2031.pdf</a>', row
+    )
     assert 'data-label="Năm 2030">1<' in row
     assert 'data-label="Năm 2030">1,25<' in _row(html, c["1.2"])
     assert "Năm 2030" in html.split("</thead>")[0]
@@ -114,3 +116,16 @@ def test_server_totals_count_every_criterion_whatever_the_filter(client, small):
     assert 'data-subtotal-value="1">1,5</output> / 4' in html
     assert "<output data-overall-value>3,5</output> / 7" in html  # 1,5 + 2 of the whole tree
     assert f'id="tc-{c["2.1"].pk}"' not in html
+
+
+@pytest.mark.django_db
+def test_a_pdf_opened_from_the_appraisal_page_is_shown_not_downloaded(client, small):
+    a = scored_world(small)
+    html = _page(client, small)
+    href = re.search(r'<a href="(/tai-lieu/\d+/\?xem=1)" target="_blank"', html).group(1)
+    response = client.get(href)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("inline")
+    assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
+    plain = client.get(href.split("?")[0])
+    assert plain["Content-Disposition"].startswith("attachment")
+    assert a.evidence.count() == 1

@@ -11,7 +11,10 @@ import pytest
 
 from assessments.models import Assessment, Profile, Role, Score
 from tests.appraisal.world import scored_world
-from tests.entry.conftest import agencies, make_user, small  # noqa: F401 (fixtures)
+from tests.entry import conftest as entry_fixtures
+
+# The workflow tests' small world and its named users, reused as fixtures here.
+agencies, make_user, small = entry_fixtures.agencies, entry_fixtures.make_user, entry_fixtures.small
 
 PASSWORD = "x-test-pass-123"  # tests.entry.conftest.make_user's
 D = Decimal
