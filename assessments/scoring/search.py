@@ -8,9 +8,20 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
-T = TypeVar("T")
+
+class Named(Protocol):
+    """A criterion or a scoring node: something with a code and a name."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+T = TypeVar("T", bound=Named)
 
 # Letters that do not decompose into a base letter and a combining mark.
 _PLAIN = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
@@ -21,15 +32,6 @@ def fold_text(text: str | None) -> str:
     decomposed = unicodedata.normalize("NFD", (text or "").translate(_PLAIN).lower())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.split())
-
-
-def _code_of(node) -> str:
-    return getattr(node, "code", None) or node.criterion.code
-
-
-def _name_of(node) -> str:
-    name = getattr(node, "name", None)
-    return name if name is not None else node.criterion.name
 
 
 def criteria_matching(nodes: Iterable[T], q: str | None) -> list[T]:
@@ -43,12 +45,12 @@ def criteria_matching(nodes: Iterable[T], q: str | None) -> list[T]:
         return nodes
     if len(words) == 1 and _looks_like_code(words[0]):
         code = words[0].rstrip(".")
-        found = [n for n in nodes if _code_of(n) == code or _code_of(n).startswith(code + ".")]
+        found = [n for n in nodes if n.code == code or n.code.startswith(code + ".")]
         if found:
             return found
     found = []
     for node in nodes:
-        haystack = f"{_code_of(node)} {fold_text(_name_of(node))}"
+        haystack = f"{node.code} {fold_text(node.name)}"
         if all(word in haystack for word in words):
             found.append(node)
     return found

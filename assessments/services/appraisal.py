@@ -129,9 +129,10 @@ def take_self_scores(
     field not yet given one. Through save_appraisal, in one transaction: checked, versioned
     and kept in the history. Returns the scores written."""
     state = appraisal_state(assessment)
-    if state.closed_reason:
+    fields = state.fields
+    if state.closed_reason or fields is None:
         raise DomainError(state.closed_reason)
-    score_field = state.fields[0]
+    score_field = fields[0]
     with transaction.atomic():
         result = scoring.compute(assessment)
         if criterion_id is not None:
@@ -161,8 +162,9 @@ def take_self_scores(
         rows = {}
         for node in nodes:
             score = node.score
-            values = {score_field: score.self_score}
-            if "appraised_figures" in state.fields:
+            assert score is not None  # only rows with a self score were kept above
+            values: dict[str, object] = {score_field: score.self_score}
+            if "appraised_figures" in fields:
                 values["appraised_figures"] = score.self_figures
                 values["appraised_override_reason"] = ""
             rows[node.criterion.pk] = RowInput(version=score.version, values=values)

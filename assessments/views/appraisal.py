@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from .. import permissions, scoring, services
 from ..decimals import format_score, to_plain
 from ..forms import AppraisalForm
-from ..models import Section
+from ..models import Agency, Section
 from ..services import ConflictError, DomainError
 from ..services.appraisal import (
     AppraisalFilters,
@@ -140,7 +140,7 @@ def _inputs(form, cid) -> dict:
 
 
 def _lead_agencies(result) -> list:
-    seen = {}
+    seen: dict[int, Agency] = {}
     for leaf in result.leaves():
         lead = leaf.lead
         if lead is not None:
