@@ -171,7 +171,9 @@ class EntryForm(RowsForm):
 
 
 class AppraisalForm(RowsForm):
-    """The council's appraised score and comment, or the re-check score and comment."""
+    """The council's appraised score and comment, or the re-check score and comment. In the
+    appraisal phase a criterion with a scoring rule also takes the corrected figures and the
+    reason for keeping another score than theirs (services.figures)."""
 
     def __init__(self, nodes, phase, *args, **kwargs):
         self.phase = phase
@@ -179,9 +181,18 @@ class AppraisalForm(RowsForm):
             self.names = {"score": "rechecked_score", "comment": "recheck_comment"}
             self.labels = {"rechecked_score": "điểm phúc tra", "recheck_comment": "ý kiến phúc tra"}
         else:
-            self.names = {"score": "appraised_score", "comment": "appraisal_comment"}
+            self.names = {
+                "score": "appraised_score",
+                "comment": "appraisal_comment",
+                "figures": "appraised_figures",
+                "reason": "appraised_override_reason",
+            }
             self.labels = {"appraised_score": "điểm thẩm định", "appraisal_comment": "ý kiến thẩm định"}
         super().__init__(nodes, *args, **kwargs)
+
+    @property
+    def takes_figures(self) -> bool:
+        return "figures" in self.names
 
     def add_row_fields(self, cid, node, score):
         score_name, comment_name = self.names["score"], self.names["comment"]
@@ -200,6 +211,34 @@ class AppraisalForm(RowsForm):
         self.fields[f"comment_{cid}"] = self.text_field(
             getattr(score, comment_name) if score else "", "Ý kiến"
         )
+        if self.takes_figures and node.criterion.rule.takes_figures:
+            self.fields[f"figures_{cid}"] = forms.CharField(
+                label=f"Số liệu thẩm định {node.code}",
+                required=False,
+                max_length=40,
+                initial=score.appraised_figures if score else "",
+            )
+            self.fields[f"reason_{cid}"] = self.text_field(
+                score.appraised_override_reason if score else "", "Lý do giữ điểm khác điểm tính từ số liệu"
+            )
+
+    def rows(self) -> dict[int, RowInput]:
+        """As RowsForm.rows; and where the figures were corrected while the score box still
+        shows the stored score (no script ran), the score follows the figures."""
+        found = super().rows()
+        if not self.takes_figures:
+            return found
+        for cid, row in found.items():
+            values, score = row.values, self.nodes[cid].score
+            if f"figures_{cid}" not in self.fields or "appraised_figures" not in values:
+                continue
+            stored_figures = score.appraised_figures if score else ""
+            stored_score = score.appraised_score if score else None
+            if (values["appraised_figures"] or "") != stored_figures and values.get(
+                "appraised_score"
+            ) == stored_score:
+                values.pop("appraised_score", None)
+        return found
 
 
 class ApplicabilityForm(forms.Form):

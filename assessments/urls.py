@@ -42,6 +42,11 @@ urlpatterns = [
     path("danh-gia/<int:pk>/mo-khoa/", views.unlock, name="unlock"),
     path("danh-gia/<int:pk>/tham-dinh/", views.appraisal, name="appraisal"),
     path(
+        "danh-gia/<int:pk>/tham-dinh/lay-diem-tu-danh-gia/",
+        views.appraisal_take_self,
+        name="appraisal_take_self",
+    ),
+    path(
         "danh-gia/<int:pk>/tieu-chi/<int:criterion_pk>/lich-su/",
         views.criterion_history,
         name="criterion_history",

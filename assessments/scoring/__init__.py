@@ -23,6 +23,7 @@ from .many import compute_many, criteria_of_frameworks, responsible_agency_ids
 from .previous import COMPUTED, PUBLISHED, PreviousFigure, PreviousYear, previous_assessment, previous_year
 from .rule_notation import describe_rule, format_notation, parse_notation
 from .rules import Figure, RuleError, ScoringRule, compute_score, parse_figure
+from .search import criteria_matching, fold_text
 from .tree import (
     Node,
     Part,
@@ -38,6 +39,7 @@ from .tree import (
     index_of,
     lead_leaves,
     lost_points,
+    lowered_by_council,
     province_id_of,
     province_ids_of,
     responsible_leaves,
@@ -73,15 +75,18 @@ __all__ = [
     "compute_framework",
     "compute_many",
     "compute_score",
+    "criteria_matching",
     "criteria_of_frameworks",
     "describe_rule",
     "figure_problems",
+    "fold_text",
     "format_notation",
     "framework_criteria",
     "grade_for",
     "index_of",
     "lead_leaves",
     "lost_points",
+    "lowered_by_council",
     "parse_figure",
     "parse_notation",
     "previous_assessment",

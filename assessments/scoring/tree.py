@@ -539,6 +539,22 @@ def subtotal(nodes: Iterable[Node]) -> Part:
     return Part(score if score is not None else ZERO, sum((n.applicable_max for n in nodes), ZERO))
 
 
+def lowered_by_council(node: Node) -> bool:
+    """The one rule of the explanation phase: a self-assessed, applicable leaf whose appraised
+    score is below the department's self score (the council lowered it). Only these ask the
+    lead agency for an explanation (giải trình); a criterion below its max that the council
+    left at the self score asks nothing."""
+    score = node.score
+    return (
+        not node.is_survey
+        and node.applicable
+        and score is not None
+        and score.appraised_score is not None
+        and score.self_score is not None
+        and score.appraised_score < score.self_score
+    )
+
+
 def lost_points(node: Node) -> bool:
     """A self-assessed leaf whose appraised score is below its max: the agency may explain."""
     score = node.score

@@ -2,6 +2,7 @@
 DomainError with a Vietnamese message, leaving a history entry. Every write of a score goes
 through write_scores (services.scores)."""
 
+from .appraisal import AppraisalFilters, take_self_scores
 from .block_progress import BlockProgress, UnitProgress, block_progress
 from .contributions import (
     check_can_contribute,
@@ -29,7 +30,7 @@ from .evidence import add_evidence, delete_evidence, detect_type
 from .figures import declare_figures, resolve_figures
 from .history import HistoryEntry, criterion_history, stamp
 from .home import HomeFilter, answering_assessments, assessment_years, editor_home, province_assessments
-from .progress import AgencyProgress, agency_progress
+from .progress import AgencyProgress, ProgressView, agency_progress, progress_view
 from .reminders import due_for_user, open_parts, open_parts_many, send_reminders
 from .rows import RowInput
 from .scores import write_scores
@@ -47,6 +48,7 @@ from .workflow import (
 
 __all__ = [
     "AgencyProgress",
+    "AppraisalFilters",
     "AppraisalState",
     "BlockProgress",
     "ConflictError",
@@ -55,6 +57,7 @@ __all__ = [
     "HistoryEntry",
     "HomeFilter",
     "PartState",
+    "ProgressView",
     "RowInput",
     "UnitProgress",
     "add_evidence",
@@ -87,6 +90,7 @@ __all__ = [
     "open_parts",
     "open_parts_many",
     "part_state",
+    "progress_view",
     "province_assessments",
     "remarks_by_criterion",
     "resolve_figures",
@@ -101,6 +105,7 @@ __all__ = [
     "stage_of",
     "stamp",
     "submit_part",
+    "take_self_scores",
     "unlock",
     "writable_leaves",
     "write_scores",

@@ -46,7 +46,7 @@ def stage_leaves(result, state, agency_id: int) -> dict[int, scoring.Node]:
     leaves = {}
     for node in scoring.lead_leaves(result, agency_id):
         self_stage = state.stage == Stage.SELF_ASSESSMENT and not node.is_survey
-        explanation_stage = state.stage == Stage.EXPLANATION and scoring.lost_points(node)
+        explanation_stage = state.stage == Stage.EXPLANATION and scoring.lowered_by_council(node)
         if self_stage or explanation_stage:
             leaves[node.criterion.pk] = node
     return leaves

@@ -86,12 +86,7 @@ def lowered_agencies(assessment: Assessment) -> dict[int, list[scoring.Node]]:
     (appraised below the self score): where an explanation is asked for."""
     found: dict[int, list[scoring.Node]] = {}
     for leaf in scoring.compute(assessment).leaves():
-        score = leaf.score
-        if leaf.is_survey or not leaf.applicable or score is None:
-            continue
-        if score.appraised_score is None or score.self_score is None:
-            continue
-        if score.appraised_score >= score.self_score:
+        if not scoring.lowered_by_council(leaf):  # the one rule of the explanation phase
             continue
         for agency in leaf.responsible:
             found.setdefault(agency.pk, []).append(leaf)

@@ -2,17 +2,19 @@
 assessments.services, roll-ups from assessments.scoring. The URL names are in
 assessments/urls.py."""
 
+from .appraisal import appraisal, appraisal_take_self
 from .block import block_progress
 from .entry import contributor_remark, entry, submit
 from .evidence import evidence_delete, evidence_download, evidence_upload
 from .history import criterion_history
 from .home import home, my_entry
 from .notifications import account, notification_list, notification_open, notification_read_all
-from .workflow import appraisal, extend, lock, phase, progress, return_part, set_applicability, unlock
+from .workflow import extend, lock, phase, progress, return_part, set_applicability, unlock
 
 __all__ = [
     "account",
     "appraisal",
+    "appraisal_take_self",
     "block_progress",
     "contributor_remark",
     "criterion_history",

@@ -15,6 +15,8 @@ from ..services import DomainError
 from ..services.evidence import file_type_of, served_name
 from .common import protected
 
+SHOWN_INLINE = (Evidence.Kind.PDF, Evidence.Kind.IMAGE)
+
 
 @protected("POST")
 def evidence_upload(request, pk, agency_pk, criterion_pk):
@@ -61,9 +63,12 @@ def evidence_download(request, evidence_pk):
         raise Http404("Tệp không còn trên máy chủ.") from exc
     # Name and type from the detected type, also for files stored before names were fixed.
     file_type = file_type_of(evidence.extension)
+    # ?xem=1 (the appraisal page's links, opened in a new tab): a PDF or a picture is shown
+    # in the browser; anything else is still downloaded.
+    inline = request.GET.get("xem") == "1" and file_type.kind in SHOWN_INLINE
     response = FileResponse(
         handle,
-        as_attachment=True,
+        as_attachment=not inline,
         filename=served_name(evidence.original_name, file_type.extension),
         content_type=file_type.content_type,
     )

@@ -30,10 +30,12 @@ FIELD_LABELS = {f.name: f.verbose_name for f in Score._meta.concrete_fields if f
 def criterion_history(request, pk, criterion_pk):
     assessment = permissions.scope_assessment(request.user, pk)
     criterion = get_object_or_404(Criterion, pk=criterion_pk, framework_id=assessment.framework_id)
-    node = scoring.compute(assessment).by_code[criterion.code]
+    result = scoring.compute(assessment)
+    node = result.by_code[criterion.code]
     responsible = [a.pk for a in node.responsible]
     if not permissions.can_see_criterion(request.user, assessment, responsible):
         raise Http404("Không tìm thấy tiêu chí.")
+    q = (request.GET.get("q") or "").strip()[:100]
     entries = [
         {
             "kind": entry.kind,
@@ -51,8 +53,23 @@ def criterion_history(request, pk, criterion_pk):
         "node": node,
         "max": format_score(node.max),
         "entries": entries,
+        "q": q,
+        "found": _search(request.user, assessment, result, q) if q else None,
     }
     return render(request, "assessments/history.html", context)
+
+
+SEARCH_LIMIT = 50
+
+
+def _search(user, assessment, result, q: str) -> list:
+    """The criteria the search text finds that the user may see (a department its own)."""
+    visible = [
+        n
+        for n in result.nodes()
+        if permissions.can_see_criterion(user, assessment, [a.pk for a in n.responsible])
+    ]
+    return scoring.criteria_matching(visible, q)[:SEARCH_LIMIT]
 
 
 def _who(user) -> str:

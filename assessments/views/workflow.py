@@ -1,22 +1,20 @@
 """Sở Nội vụ's pages and actions: progress, return, extend, phase, lock and unlock, which
-criteria apply; and the council's appraisal and re-check (phúc tra) page."""
+criteria apply. The council's appraisal page is in views/appraisal.py."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from .. import permissions, scoring, services
-from ..decimals import format_score
-from ..forms import ApplicabilityForm, AppraisalForm, ExtendForm, PhaseForm, ReturnForm
+from ..forms import ApplicabilityForm, ExtendForm, PhaseForm, ReturnForm
 from ..models import Agency, Assessment, Criterion, Stage, WorkflowEvent
-from ..services import ConflictError, DomainError
+from ..services import DomainError
 from ..services.deadlines import format_deadline
-from .common import local, protected, tree_rows
+from .common import local, protected
 
 
 def _attempt(request, action, success: str) -> None:
@@ -40,16 +38,19 @@ def progress(request, pk):
 
 
 def _progress_context(assessment, can_manage, **extra) -> dict:
-    stage = services.stage_of(assessment) or Stage.SELF_ASSESSMENT
+    view = services.progress_view(assessment)
+    stage = view.stage
     deadlines = services.deadlines_for(assessment, stage)
     result = scoring.compute(assessment)
-    rows = services.agency_progress(assessment, stage, result, deadlines, timezone.now())
+    rows = services.agency_progress(assessment, stage, result, deadlines, timezone.now(), view.counting)
     events = WorkflowEvent.objects.filter(assessment=assessment).select_related(
         "user", "agency", "criterion"
     )[:30]
     context = {
         "assessment": assessment,
         "can_manage": can_manage,
+        "view": view,
+        "can_return": can_manage and view.can_return,
         "stage": stage,
         "stage_label": Stage(stage).label,
         "rows": rows,
@@ -221,48 +222,3 @@ def set_applicability(request, pk, agency_pk, criterion_pk):
         done = "áp dụng lại" if applicable else "đánh dấu không áp dụng: điểm tối đa không còn tính vào tổng"
         messages.success(request, f"{criterion.code}: đã {done}.")
     return back
-
-
-@protected("GET", "POST")
-def appraisal(request, pk):
-    assessment, role_can_write = permissions.scope_appraisal(request.user, pk)
-    state = services.appraisal_state(assessment)
-    result = scoring.compute(assessment)
-    leaves = {n.criterion.pk: n for n in result.leaves()}
-    can_write = role_can_write and state.is_open
-    editable = {cid: n for cid, n in leaves.items() if n.applicable} if can_write else {}
-    form = AppraisalForm(list(editable.values()), assessment.phase)
-    if request.method == "POST":
-        permissions.require_write(role_can_write)
-        if not can_write:
-            raise PermissionDenied(state.closed_reason)
-        form = AppraisalForm(list(editable.values()), assessment.phase, request.POST)
-        if form.is_valid():
-            try:
-                saved = services.save_appraisal(user=request.user, assessment=assessment, rows=form.rows())
-            except ConflictError as exc:
-                form.add_conflicts(exc.conflicts)
-                messages.error(request, exc.message)
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, f"Đã lưu {len(saved)} tiêu chí." if saved else "Không có thay đổi.")
-                return redirect("assessments:appraisal", pk=assessment.pk)
-        else:
-            messages.error(request, "Chưa lưu: có ô nhập chưa đúng, xem thông báo bên cạnh từng ô.")
-    rows = tree_rows(result, leaves)
-    for row in rows:
-        cid = row["node"].criterion.pk
-        if cid in editable:
-            row["editable"] = True
-            row["inputs"] = form.row_inputs(cid)
-    context = {
-        "assessment": assessment,
-        "rows": rows,
-        "form": form,
-        "can_write": can_write,
-        "recheck": state.is_recheck,
-        "total": format_score(result.appraised) or "—",
-        "total_max": format_score(result.applicable_max),
-    }
-    return render(request, "assessments/appraisal.html", context)
