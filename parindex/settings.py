@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "assessments.context_processors.notifications",
             ],
         },
     },
@@ -167,6 +168,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "parindex@localhost")
+# The address the site is reached at, for the links in notification e-mails.
+SITE_URL = os.getenv("SITE_URL", "http://localhost:8000")
 
 # matplotlib's font cache lives here (rendered PDF and DOCX reports are kept in the database).
 CACHE_DIR = Path(os.getenv("PARINDEX_CACHE_DIR", BASE_DIR / "var" / "cache"))

@@ -25,7 +25,15 @@ from .document import (
     rich_runs,
 )
 from .drafts import effective
-from .facts import FieldFacts, ReportFacts, gather, lower_first, reaches, sentence_case
+from .facts import (
+    FieldFacts,
+    ReportFacts,
+    gather,
+    lower_first,
+    previous_figures_note,
+    reaches,
+    sentence_case,
+)
 
 LETTERS = ["a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n"]
 DOC_SYMBOL = "BC-SNV"
@@ -374,7 +382,15 @@ def chart_blocks(facts: ReportFacts) -> list[Block]:
         out.append(charts.index_chart(tuple(rows), facts.year))
     if any(p.rank for p in rows):
         out.append(charts.rank_chart(tuple(rows), facts.year, ranked))
+    if out:
+        out += previous_note(facts)
     return out
+
+
+def previous_note(facts: ReportFacts) -> list[Block]:
+    """Which of last year's figures the text, the charts and the annex compare with."""
+    note = previous_figures_note(facts)
+    return [body(Run(f"Ghi chú: {note}", italic=True), style="note")] if note else []
 
 
 # --- sections III and IV ------------------------------------------------------------------------
@@ -569,6 +585,8 @@ def annex_fields(facts: ReportFacts, reference: str) -> Annex:
     blocks: list[Block] = [Table(columns, rows, css_class="annex-fields")]
     for gap in facts.gaps:
         blocks.append(gap_note(gap))
+    if has_prev:
+        blocks += previous_note(facts)
     return Annex(
         label="Phụ lục II",
         title=f"KẾT QUẢ CHỈ SỐ TỪNG LĨNH VỰC NĂM {year}" + (f" VÀ NĂM {previous_year}" if has_prev else ""),

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from assessments import scoring
-from assessments.decimals import round_index
+from assessments.decimals import format_index, round_index
 from assessments.models import Agency, Assessment, PublishedResult, SubjectKind
 from assessments.permissions import province_of
 
@@ -61,6 +61,7 @@ class FieldFacts:
     published: PublishedResult | None
     gap: scoring.PublishedGap | None
     below_max: list[scoring.Node] = field(default_factory=list)
+    previous: scoring.PreviousFigure | None = None
 
     @property
     def code(self) -> str:
@@ -83,7 +84,7 @@ class ReportFacts:
     assessment: Assessment
     result: scoring.Result
     published: dict[str, PublishedResult]
-    previous: dict[str, PublishedResult]
+    last_year: scoring.PreviousYear
     narrative: ReportNarrative
     issuing_agency: Agency | None
     fields: list[FieldFacts]
@@ -145,12 +146,12 @@ def gather(assessment: Assessment, narrative: ReportNarrative | None = None) -> 
     result = scoring.compute(assessment)
     subject = assessment.subject
     published = scoring.published_results(subject, assessment.year)
-    previous = scoring.published_results(subject, assessment.year - 1)
+    last_year = scoring.previous_year(assessment)  # the one rule for last year's figures
     gaps = {g.field_code: g for g in scoring.published_gaps(result, published)}
     below = result.below_max_criteria
     fields = []
     for node in result.fields:
-        pub, prev = published.get(node.code), previous.get(node.code)
+        pub, prev = published.get(node.code), last_year.get(node.code)
         comparison = scoring.compare(
             node.index,
             prev.index if prev else None,
@@ -166,9 +167,10 @@ def gather(assessment: Assessment, narrative: ReportNarrative | None = None) -> 
                 published=pub,
                 gap=gaps.get(node.code),
                 below_max=[n for n in below if n.code.split(".")[0] == node.code],
+                previous=prev,
             )
         )
-    total_pub, total_prev = published.get(""), previous.get("")
+    total_pub, total_prev = published.get(""), last_year.get("")
     total = scoring.compare(
         result.index,
         total_prev.index if total_prev else None,
@@ -179,7 +181,7 @@ def gather(assessment: Assessment, narrative: ReportNarrative | None = None) -> 
         assessment=assessment,
         result=result,
         published=published,
-        previous=previous,
+        last_year=last_year,
         narrative=narrative if narrative is not None else narrative_for(assessment),
         issuing_agency=issuing_agency_for(assessment),
         fields=fields,
@@ -193,3 +195,38 @@ def gather(assessment: Assessment, narrative: ReportNarrative | None = None) -> 
 def reaches(index: Decimal | None, threshold: int) -> bool:
     """Whether an index reaches a threshold as published (2 decimals): 89,996 % reaches 90 %."""
     return index is not None and round_index(index) >= threshold
+
+
+def previous_figures_note(facts: ReportFacts) -> str:
+    """Which figures of last year the report compares with (scoring.previous_year's rule),
+    said beside the chart, the table and in the text; "" when there is none."""
+    last = facts.last_year
+    if not last.figures:
+        return ""
+    year = last.year
+    published = sorted((f for f in last.figures.values() if f.is_published), key=lambda f: f.code)
+    computed = sorted((f for f in last.figures.values() if not f.is_published), key=lambda f: f.code)
+    if not computed:
+        text = f"Số liệu năm {year} dùng để so sánh là kết quả do Bộ Nội vụ công bố."
+    elif not published:
+        text = (
+            f"Số liệu năm {year} dùng để so sánh là Chỉ số tính từ điểm thẩm định năm {year} "
+            "(chưa nhập kết quả công bố, nên không có thứ hạng năm trước)."
+        )
+    else:
+        names = ", ".join(_where(f.code) for f in computed)
+        text = (
+            f"Số liệu năm {year} dùng để so sánh là kết quả do Bộ Nội vụ công bố; riêng {names} "
+            f"chưa có kết quả công bố nên dùng Chỉ số tính từ điểm thẩm định năm {year}."
+        )
+    for f in published:
+        if f.differs_from_computed:
+            text += (
+                f" Ở {_where(f.code)}, kết quả công bố năm {year} là {format_index(f.index)}%, "
+                f"Chỉ số tính từ điểm thẩm định năm {year} là {format_index(f.computed_index)}%."
+            )
+    return text
+
+
+def _where(code: str) -> str:
+    return f"lĩnh vực {code}" if code else "Chỉ số chung"

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from assessments import scoring
 from assessments.permissions import require_write, scope_report
 from assessments.views.common import protected
 
@@ -29,6 +30,8 @@ def report_page(request, pk: int):
         "report": report,
         "document": document_html(report),
         "gaps": facts.gaps,
+        # The cross-check box (page only, never in the PDF or Word): no query of its own.
+        "figure_problems": scoring.figure_problems(facts.result, facts.published),
         "has_previous": facts.has_previous,
         "can_edit": can_edit,
     }

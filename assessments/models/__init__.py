@@ -12,6 +12,7 @@ from .framework import (
     criterion_label,
     sort_key_for,
 )
+from .notifications import Notification, NotificationKind
 from .reference import Agency, Subject, SubjectKind, SubjectName
 from .workflow import DeadlineExtension, ReminderLog, Stage, Submission, SubmittedAnswer, WorkflowEvent
 
@@ -26,6 +27,8 @@ __all__ = [
     "Evidence",
     "Framework",
     "GradeBand",
+    "Notification",
+    "NotificationKind",
     "Profile",
     "PublishedResult",
     "ReminderLog",

@@ -43,6 +43,11 @@ class Profile(models.Model):
         related_name="profiles",
         help_text="Bắt buộc với cán bộ cơ quan tham mưu.",
     )
+    email_notifications = models.BooleanField(
+        "nhận thông báo qua thư điện tử",
+        default=True,
+        help_text="Bỏ chọn để chỉ nhận thông báo trong ParIndex (biểu tượng chuông).",
+    )
 
     class Meta:
         verbose_name = "vai trò người dùng"

@@ -274,7 +274,7 @@ class CriterionRemark(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    history = HistoricalRecords(bases=[HistorySource], verbose_name="lịch sử ý kiến phối hợp")
+    history = SourcedHistory(verbose_name="lịch sử ý kiến phối hợp")
 
     class Meta:
         verbose_name = "ý kiến của cơ quan phối hợp"

@@ -1,9 +1,16 @@
 """The criteria set (bộ tiêu chí) of one year and one kind of subject, as a tree of codes."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 
 from .reference import SubjectKind
+
+if TYPE_CHECKING:
+    from ..scoring.rules import ScoringRule
 
 SCORE_DIGITS = 8
 SCORE_PLACES = 4
@@ -214,7 +221,7 @@ class Criterion(models.Model):
     # The rule is read by assessments.scoring.rules (imported here lazily: scoring imports models).
 
     @property
-    def rule(self):
+    def rule(self) -> ScoringRule:
         """The scoring rule as an object (assessments.scoring.rules.ScoringRule)."""
         from ..scoring.rules import ScoringRule
 
@@ -230,7 +237,7 @@ class Criterion(models.Model):
         """The rule in Vietnamese, for the criterion's guidance ("" for a typed score)."""
         return self.rule.describe(self.max_score)
 
-    def rule_as_js_dict(self) -> dict:
+    def rule_as_js_dict(self) -> dict[str, object]:
         """The rule as data for the entry page's script (data attributes, JSON)."""
         return self.rule.as_js_dict(self.max_score)
 

@@ -20,6 +20,7 @@ from .compare import (
 )
 from .figure_check import FigureProblem, check_figures, figure_problems
 from .many import compute_many, criteria_of_frameworks, responsible_agency_ids
+from .previous import COMPUTED, PUBLISHED, PreviousFigure, PreviousYear, previous_assessment, previous_year
 from .rule_notation import describe_rule, format_notation, parse_notation
 from .rules import Figure, RuleError, ScoringRule, compute_score, parse_figure
 from .tree import (
@@ -46,12 +47,16 @@ from .tree import (
 from .validation import validate_framework, validate_nodes
 
 __all__ = [
+    "COMPUTED",
+    "PUBLISHED",
     "PUBLISHED_TOLERANCE",
     "Comparison",
     "Figure",
     "FigureProblem",
     "Node",
     "Part",
+    "PreviousFigure",
+    "PreviousYear",
     "PublishedGap",
     "RegionRank",
     "Result",
@@ -78,6 +83,8 @@ __all__ = [
     "lost_points",
     "parse_figure",
     "parse_notation",
+    "previous_assessment",
+    "previous_year",
     "province_id_of",
     "province_ids_of",
     "published_gaps",

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..decimals import HUNDRED, ZERO, format_index, format_score, round_score, to_plain
+from ..models import Assessment, PublishedResult
 from .compare import published_gaps, published_results
 from .rules import PERCENT, RATIO, SHARE_KINDS, Figure, RuleError, ScoringRule, parse_figure
 from .tree import Node, Result, compute
@@ -66,7 +67,7 @@ class FigureProblem:
     def __str__(self) -> str:
         return self.message
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | None]:
         """For --json: numbers as decimal-point strings."""
         return {
             "code": self.code,
@@ -128,7 +129,7 @@ def remark_problems(node: Node) -> list[FigureProblem]:
         stored = getattr(score, score_field)
         if stored is None:
             continue
-        candidates = []
+        candidates: list[tuple[Decimal, Figure, Decimal]] = []  # (distance, figure, its score)
         for figure in remark_figures(getattr(score, text_field)):
             try:
                 rule.figure(str(figure))  # 63/63 of another count may not fit the rule: skipped
@@ -198,7 +199,9 @@ def declared_problems(node: Node) -> list[FigureProblem]:
     return problems
 
 
-def figure_problems(result: Result, published: Mapping | None = None) -> list[FigureProblem]:
+def figure_problems(
+    result: Result, published: Mapping[str, PublishedResult] | None = None
+) -> list[FigureProblem]:
     """Every problem of one computed assessment, leaves in code order, then published indices."""
     problems: list[FigureProblem] = []
     for leaf in result.leaves():
@@ -224,7 +227,7 @@ def figure_problems(result: Result, published: Mapping | None = None) -> list[Fi
     return problems
 
 
-def check_figures(assessment, result: Result | None = None) -> list[FigureProblem]:
+def check_figures(assessment: Assessment, result: Result | None = None) -> list[FigureProblem]:
     """figure_problems of an assessment against its subject's published results of the year."""
     result = result if result is not None else compute(assessment)
     published = published_results(assessment.subject, assessment.framework.year)

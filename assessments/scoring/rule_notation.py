@@ -61,9 +61,12 @@ def _ascii(text: str) -> str:
 
 def _number(text: str, notation: str) -> Decimal:
     try:
-        return parse_decimal(text, max_places=4)
+        number = parse_decimal(text, max_places=4)
     except NotANumber as exc:
         raise RuleError(f"cách tính điểm “{notation}”: {exc}") from exc
+    if number is None:  # the patterns only pass digits here
+        raise RuleError(f"cách tính điểm “{notation}”: thiếu một số")
+    return number
 
 
 def parse_notation(text: str | None) -> ScoringRule:
@@ -162,6 +165,8 @@ def describe_rule(rule: ScoringRule, max_score: Decimal | None = None) -> str:
     if kind in (RuleKind.RATIO, RuleKind.PERCENTAGE):
         text = f"Điểm = {top} × {share}."
     elif kind == RuleKind.AFFINE:
+        if rule.base is None:
+            raise RuleError("affine cần một hệ số k từ 0 đến dưới 1 (ví dụ “affine 0,5”)")
         rest = format_decimal(ONE - rule.base)
         text = f"Điểm = {top} × ({format_decimal(rule.base)} + {rest} × {share})."
     elif kind == RuleKind.WEIGHTED:

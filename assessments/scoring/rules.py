@@ -10,11 +10,16 @@ is rounded half to even to 4 places (decimals.round_score): 0,5 × 98,49% = 0,49
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
+from typing import TYPE_CHECKING, Any, TypedDict, overload
 
 from ..decimals import HUNDRED, ZERO, NotANumber, format_score, parse_decimal, round_score
-from ..models import RuleKind
+from ..models import Criterion, RuleKind
+
+if TYPE_CHECKING:
+    from .tree import Node
 
 ONE = Decimal(1)
 FIGURE_PLACES = 4
@@ -47,10 +52,17 @@ class Figure:
     total: Decimal | None = None  # b for a ratio
 
     @property
+    def denominator(self) -> Decimal:
+        """b of a ratio a/b (41 for 40/41)."""
+        if self.kind != RATIO or self.total is None:
+            raise RuleError(f"số liệu “{plain_comma(self.value)}” không có dạng a/b.")
+        return self.total
+
+    @property
     def ratio(self) -> Decimal:
         """The share it states, 0,9756 for 40/41 and 0,9849 for 98,49%."""
         if self.kind == RATIO:
-            return self.value / self.total
+            return self.value / self.denominator
         if self.kind == PERCENT:
             return self.value / HUNDRED
         raise RuleError(f"“{self}” là một số mục, không phải một tỷ lệ.")
@@ -58,7 +70,7 @@ class Figure:
     def __str__(self) -> str:
         """The canonical text: "40/41", "8/17", "13,25/22", "98,49%", "3"."""
         if self.kind == RATIO:
-            return f"{plain_comma(self.value)}/{plain_comma(self.total)}"
+            return f"{plain_comma(self.value)}/{plain_comma(self.denominator)}"
         if self.kind == PERCENT:
             return f"{plain_comma(self.value)}%"
         return plain_comma(self.value)
@@ -72,12 +84,15 @@ def plain_comma(value: Decimal) -> str:
 
 def _figure_number(text: str, original: str) -> Decimal:
     try:
-        return parse_decimal(text, max_places=FIGURE_PLACES)
+        number = parse_decimal(text, max_places=FIGURE_PLACES)
     except NotANumber as exc:
         raise RuleError(f"số liệu “{original}” có quá {FIGURE_PLACES} chữ số thập phân") from exc
+    if number is None:  # the patterns only pass digits here
+        raise RuleError(f"số liệu “{original}” thiếu một số")
+    return number
 
 
-def parse_figure(text) -> Figure | None:
+def parse_figure(text: object) -> Figure | None:
     """Read a figure as people write it: "40/41", "08/17", "13,25 / 22", "98,49%", "98.49 %", "3".
 
     None for an empty text. A bare decimal ("0,9388") is a score, not a figure: RuleError.
@@ -122,11 +137,21 @@ EXPECTED = {
 }
 
 
+class StoredParameters(TypedDict, total=False):
+    """Criterion.rule_parameters as ScoringRule.parameters writes it: decimal-point strings."""
+
+    base: str
+    steps: list[list[str]]
+    per_item: str
+    floor: str
+    cap: str
+
+
 @dataclass(frozen=True)
 class ScoringRule:
     """One criterion's rule. Decimals throughout; see docs/scoring-rules.md."""
 
-    kind: str = RuleKind.NONE
+    kind: RuleKind = RuleKind.NONE
     base: Decimal | None = None  # affine: k, the share given whatever the figure
     steps: tuple[tuple[Decimal, Decimal], ...] = ()  # thresholds: (lower bound %, points), best first
     per_item: Decimal | None = None  # deduction: points per item
@@ -137,11 +162,13 @@ class ScoringRule:
     # --- storage (Criterion.rule_kind, rule_parameters, figure_labels) --------------------
 
     @classmethod
-    def from_criterion(cls, criterion) -> ScoringRule:
+    def from_criterion(cls, criterion: Criterion) -> ScoringRule:
         return cls.from_stored(criterion.rule_kind, criterion.rule_parameters, criterion.figure_labels)
 
     @classmethod
-    def from_stored(cls, kind: str, parameters: dict | None, labels: str = "") -> ScoringRule:
+    def from_stored(cls, kind: str, parameters: Mapping[str, Any] | None, labels: str = "") -> ScoringRule:
+        """The rule stored on a criterion. `parameters` is the stored JSON, checked here: any
+        value that is not a finite number (or a step that is not a pair of them) is a RuleError."""
         parameters = parameters or {}
         kind = kind or RuleKind.NONE
         if kind not in RuleKind.values:
@@ -150,7 +177,7 @@ class ScoringRule:
             rule = cls(
                 kind=RuleKind(kind),
                 base=_stored(parameters.get("base")),
-                steps=tuple((_stored(b), _stored(p)) for b, p in parameters.get("steps", ())),
+                steps=tuple((_stored_step(b), _stored_step(p)) for b, p in parameters.get("steps", ())),
                 per_item=_stored(parameters.get("per_item")),
                 floor=_stored(parameters.get("floor")),
                 cap=_stored(parameters.get("cap")),
@@ -161,9 +188,9 @@ class ScoringRule:
         rule.check()
         return rule
 
-    def parameters(self) -> dict:
+    def parameters(self) -> StoredParameters:
         """What Criterion.rule_parameters stores: decimal-point strings."""
-        found = {}
+        found: StoredParameters = {}
         if self.base is not None:
             found["base"] = _plain(self.base)
         if self.steps:
@@ -180,7 +207,7 @@ class ScoringRule:
     def labels_text(self) -> str:
         return " / ".join(self.labels)
 
-    def apply_to(self, criterion) -> None:
+    def apply_to(self, criterion: Criterion) -> None:
         """Set the criterion's rule fields (not saved)."""
         criterion.rule_kind = self.kind
         criterion.rule_parameters = self.parameters()
@@ -232,7 +259,7 @@ class ScoringRule:
             return "pair"
         return PERCENT
 
-    def figure(self, text, code: str = "") -> Figure | None:
+    def figure(self, text: object, code: str = "") -> Figure | None:
         """Parse a declared figure and check it fits this rule. None for an empty text."""
         where = f"{code}: " if code else ""
         if not self.takes_figures:
@@ -249,7 +276,7 @@ class ScoringRule:
         if figure.kind not in accepted:
             raise RuleError(f"{where}“{figure}” không dùng được: tiêu chí này cần {EXPECTED[accepted[0]]}.")
         if self.kind != RuleKind.THRESHOLDS:  # a threshold may be passed (105% of a plan)
-            if figure.kind == RATIO and figure.value > figure.total:
+            if figure.kind == RATIO and figure.value > figure.denominator:
                 raise RuleError(f"{where}số liệu “{figure}”: tử số lớn hơn mẫu số.")
             if figure.kind == PERCENT and figure.value > HUNDRED:
                 raise RuleError(f"{where}số liệu “{figure}” lớn hơn 100%.")
@@ -261,21 +288,23 @@ class ScoringRule:
             context.prec = 50
             if self.kind == RuleKind.DEDUCTION:
                 lowest = self.floor or ZERO
-                return max(max_score - figure.value * self.per_item, lowest)
+                per_item = _required(self.per_item, "trừ điểm cần số điểm trừ mỗi mục")
+                return max(max_score - figure.value * per_item, lowest)
             if self.kind == RuleKind.THRESHOLDS:
                 percent = figure.ratio * HUNDRED
                 return next((points for bound, points in self.steps if percent >= bound), ZERO)
             if self.kind == RuleKind.WEIGHTED or self.kind == RuleKind.RATIO:
                 if figure.kind == RATIO:
-                    return max_score * figure.value / figure.total
+                    return max_score * figure.value / figure.denominator
                 return max_score * figure.ratio
             if self.kind == RuleKind.PERCENTAGE:
                 return max_score * figure.ratio
             if self.kind == RuleKind.AFFINE:
-                return max_score * (self.base + (ONE - self.base) * figure.ratio)
+                base = _required(self.base, "affine cần một hệ số k")
+                return max_score * (base + (ONE - base) * figure.ratio)
         raise RuleError("tiêu chí này nhập điểm trực tiếp, không tính từ số liệu.")
 
-    def score(self, max_score: Decimal, text, code: str = "") -> Decimal | None:
+    def score(self, max_score: Decimal, text: object, code: str = "") -> Decimal | None:
         """The score the figure gives, rounded half to even to 4 places; None for no figure.
 
         Raises RuleError (Vietnamese, naming the criterion) for a figure that cannot be used.
@@ -285,11 +314,18 @@ class ScoringRule:
             return None
         return round_score(self.exact_score(max_score, figure))
 
+    @overload
+    def capped(self, total: Decimal) -> Decimal: ...
+    @overload
+    def capped(self, total: None) -> None: ...
+    @overload
+    def capped(self, total: Decimal | None) -> Decimal | None: ...
+
     def capped(self, total: Decimal | None) -> Decimal | None:
         """A section's total under its cap (rule CAP); unchanged for any other rule."""
         if total is None or self.kind != RuleKind.CAP:
             return total
-        return min(total, self.cap)
+        return min(total, _required(self.cap, "giới hạn cần một số điểm"))
 
     # --- notation, description, script data ----------------------------------------------
 
@@ -303,7 +339,7 @@ class ScoringRule:
 
         return describe_rule(self, max_score)
 
-    def as_js_dict(self, max_score: Decimal | None = None) -> dict:
+    def as_js_dict(self, max_score: Decimal | None = None) -> dict[str, object]:
         """The rule as JSON-ready data for the entry page's script (numbers as decimal-point
         strings; the script rounds half to even to 4 places, as the server does)."""
         return {
@@ -317,12 +353,12 @@ class ScoringRule:
         }
 
 
-def compute_score(criterion, text) -> Decimal | None:
+def compute_score(criterion: Criterion, text: object) -> Decimal | None:
     """The score of `criterion` for a declared figure text (RuleError names the criterion)."""
     return criterion.rule.score(criterion.max_score, text, criterion.code)
 
 
-def cap_section(node) -> None:
+def cap_section(node: Node) -> None:
     """A bonus or deduction section (rule CAP) counts at most its cap: its max and its scores."""
     if getattr(node.criterion, "rule_kind", RuleKind.NONE) != RuleKind.CAP:  # a criterion-like object
         return
@@ -341,13 +377,28 @@ def split_labels(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split("/") if part.strip())
 
 
-def _stored(value) -> Decimal | None:
+def _stored(value: object) -> Decimal | None:
     if value is None or value == "":
         return None
     number = Decimal(str(value))
     if not number.is_finite():
         raise ValueError(value)
     return number
+
+
+def _stored_step(value: object) -> Decimal:
+    """A threshold's bound or points as stored: a number, never missing (ValueError)."""
+    number = _stored(value)
+    if number is None:
+        raise ValueError(value)
+    return number
+
+
+def _required(value: Decimal | None, what: str) -> Decimal:
+    """A parameter the rule's kind needs (check() makes sure of it; a rule built by hand may not)."""
+    if value is None:
+        raise RuleError(f"{what}, tham số này đang để trống")
+    return value
 
 
 def _plain(value: Decimal) -> str:

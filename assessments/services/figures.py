@@ -13,6 +13,7 @@ from decimal import Decimal
 from ..decimals import NotANumber, format_score, parse_decimal, round_score
 from ..models import ChangeSource, Criterion, Score
 from ..scoring.rules import RuleError
+from ..scoring.tree import Node
 from .errors import DomainError
 from .rows import RowInput
 
@@ -28,14 +29,15 @@ class Side:
     score_label: str
 
 
+OVERRIDE_REASON = "appraised_override_reason"
 SELF = Side("self_figures", "self_score", None, "số liệu tự đánh giá", "điểm tự đánh giá")
 APPRAISED = Side(
-    "appraised_figures", "appraised_score", "appraised_override_reason", "số liệu thẩm định", "điểm thẩm định"
+    "appraised_figures", "appraised_score", OVERRIDE_REASON, "số liệu thẩm định", "điểm thẩm định"
 )
 SIDES = (SELF, APPRAISED)
 
 
-def resolve_figures(nodes: Mapping[int, object], rows: Mapping[int, RowInput]) -> None:
+def resolve_figures(nodes: Mapping[int, Node], rows: Mapping[int, RowInput]) -> None:
     """Make each row's figures and score agree before it is written (rows changed in place).
 
     For a row that declares figures: the figures are stored in canonical form ("08/17" ->
@@ -143,7 +145,7 @@ def declare_figures(
         rows = {criterion.pk: RowInput(version=version, values=values)}
         saved = save_part(user=user, assessment=assessment, agency=agency, rows=rows, source=source)
     else:
-        values = {APPRAISED.figures: figures, APPRAISED.reason: reason}
+        values = {APPRAISED.figures: figures, OVERRIDE_REASON: reason}
         if score is not None:
             values[APPRAISED.score] = score
         rows = {criterion.pk: RowInput(version=version, values=values)}

@@ -6,9 +6,11 @@ from .entry import contributor_remark, entry, submit
 from .evidence import evidence_delete, evidence_download, evidence_upload
 from .history import criterion_history
 from .home import home, my_entry
+from .notifications import account, notification_list, notification_open, notification_read_all
 from .workflow import appraisal, extend, lock, phase, progress, return_part, set_applicability, unlock
 
 __all__ = [
+    "account",
     "appraisal",
     "contributor_remark",
     "criterion_history",
@@ -20,6 +22,9 @@ __all__ = [
     "home",
     "lock",
     "my_entry",
+    "notification_list",
+    "notification_open",
+    "notification_read_all",
     "phase",
     "progress",
     "return_part",

@@ -81,10 +81,10 @@ def _page(client, action, world):
     """The page that does the same thing, or None."""
     assessment, stp, cid = world["assessment"], world["stp"], world["criteria"]["1.1"].pk
     if action == "view_score":
-        return client.get(reverse("entry", args=[assessment.pk, stp.pk]))
+        return client.get(reverse("assessments:entry", args=[assessment.pk, stp.pk]))
     if action == "save_self_score":
         data = {f"v_{cid}": "0", f"s_{cid}": "0,5", f"e_{cid}": "Có báo cáo"}
-        return client.post(reverse("entry", args=[assessment.pk, stp.pk]), data)
+        return client.post(reverse("assessments:entry", args=[assessment.pk, stp.pk]), data)
     if action == "trends":
         return client.get(reverse("reports:trends", args=[world["province"].pk]))
     return None

@@ -16,9 +16,11 @@ from assessments.models import (
     Assessment,
     ChangeSource,
     Criterion,
+    CriterionRemark,
     DeadlineExtension,
     Evidence,
     Framework,
+    Notification,
     Profile,
     PublishedResult,
     ReminderLog,
@@ -82,8 +84,15 @@ def world():
         RenderedReport.objects.create(
             assessment=assessment, format=ReportFormat.PDF, fingerprint="f", content=b""
         ),
+        Notification.objects.create(
+            user=user, assessment=assessment, kind=Notification.Kind.PHASE, title="Chuyển giai đoạn"
+        ),
     ]
-    rows += [model.history.first() for model in (assessment, score, published, submission)]
+    remark = CriterionRemark.objects.create(
+        assessment=assessment, criterion=criterion, agency=agency, text="Có"
+    )
+    rows.append(remark)
+    rows += [model.history.first() for model in (assessment, score, published, submission, remark)]
     return {type(row): row for row in rows}
 
 

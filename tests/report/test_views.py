@@ -100,7 +100,7 @@ def test_page_queries_are_bounded(client, owner, sample_assessment, django_asser
 def test_edit_page_starts_from_the_draft(client, owner, sample_assessment):
     client.force_login(owner)
     page = client.get(edit(sample_assessment)).content.decode()
-    assert "Tại lĩnh vực này Chỉ số và thứ hạng đều tăng so với năm 2022." in page
+    assert "So với năm 2022, Chỉ số của lĩnh vực tăng 13,62 điểm phần trăm" in page
     assert "GIÁM ĐỐC" in page
 
 

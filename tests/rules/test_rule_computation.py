@@ -184,3 +184,29 @@ def test_an_affine_score_runs_from_the_base_share_to_the_max(maximum, base, perc
     assert round_score(maximum * base) <= score <= maximum
     assert rule.score(maximum, "100%") == round_score(maximum)
     assert rule.score(maximum, "0%") == round_score(maximum * base)
+
+
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ({"steps": [[None, "1"]]}, "không đọc được"),
+        ({"steps": [["95", ""]]}, "không đọc được"),
+    ],
+)
+def test_a_stored_threshold_step_with_an_empty_number_is_a_rule_error(parameters, message):
+    with pytest.raises(RuleError, match=message):
+        ScoringRule.from_stored("thresholds", parameters)
+
+
+def test_a_rule_built_without_its_parameter_is_refused_with_a_message_not_a_crash():
+    from assessments.scoring.rule_notation import describe_rule
+
+    affine = ScoringRule(kind=RuleKind.AFFINE)
+    with pytest.raises(RuleError, match="hệ số k"):
+        affine.score(D(1), "50%")
+    with pytest.raises(RuleError, match="hệ số k"):
+        describe_rule(affine)
+    with pytest.raises(RuleError, match="điểm trừ mỗi mục"):
+        ScoringRule(kind=RuleKind.DEDUCTION).score(D(1), "2")
+    with pytest.raises(RuleError, match="giới hạn"):
+        ScoringRule(kind=RuleKind.CAP).capped(D(3))

@@ -105,6 +105,6 @@ def test_queries_do_not_grow_with_years(client, series, accounts, django_assert_
 def test_linked_from_home_and_report(client, series, accounts):
     client.force_login(accounts["viewer"])
     link = url(series["subject"])
-    assert link in client.get(reverse("home")).content.decode()
+    assert link in client.get(reverse("assessments:home")).content.decode()
     report = client.get(reverse("reports:detail", args=[series["sample"].pk]))
     assert link in report.content.decode()
