@@ -13,6 +13,7 @@ import re
 
 from django import forms
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from .scoring.rules import PERCENT, RuleError
 
@@ -90,7 +91,7 @@ class FigureWidget(forms.Widget):
                     values[i],
                     i,
                     format_html(' aria-describedby="{}"', described) if described else "",
-                    format_html('<span class="unit">%</span>') if self.kind == PERCENT else "",
+                    mark_safe('<span class="unit">%</span>') if self.kind == PERCENT else "",  # noqa: S308
                 )
                 for i, label in enumerate(self.labels)
             ),
