@@ -91,7 +91,7 @@ class FigureWidget(forms.Widget):
                     values[i],
                     i,
                     format_html(' aria-describedby="{}"', described) if described else "",
-                    mark_safe('<span class="unit">%</span>') if self.kind == PERCENT else "",  # noqa: S308
+                    mark_safe('<span class="unit">%</span>') if self.kind == PERCENT else "",
                 )
                 for i, label in enumerate(self.labels)
             ),

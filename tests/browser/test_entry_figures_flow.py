@@ -97,7 +97,7 @@ def test_figures_on_a_phone(chromium, live_server, reference_data, screenshots):
         save = page.locator("button[value=save]")
         assert save.is_visible()
         box = save.bounding_box()
-        assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 844  # on screen (sticky)
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844  # on screen (sticky)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         screenshots(page, "entry-figures-05-phone", full_page=False)
         save.click()

@@ -44,7 +44,7 @@ def test_entry_page_on_a_phone_with_evidence_feedback(chromium, live_server, ref
         # Halfway down the page the save bar is still on screen.
         page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
         box = save.bounding_box()
-        assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
         screenshots(page, "entry-phone-02-middle", full_page=False)
 
         page.fill(f"#id_self_score_{cid}", "0,5")

@@ -52,7 +52,12 @@ def test_the_page_asks_for_figures_with_their_labels_and_the_rule(rules_world):
 
 @pytest.mark.django_db
 def test_declared_figures_are_stored_with_the_score_they_give(rules_world):
-    client, url, cid, pid = rules_world["client"], rules_world["url"], rules_world["ratio"], rules_world["percent"]
+    client, url, cid, pid = (
+        rules_world["client"],
+        rules_world["url"],
+        rules_world["ratio"],
+        rules_world["percent"],
+    )
     response = client.post(
         url,
         {
@@ -133,7 +138,12 @@ def test_a_score_stored_without_figures_is_kept_when_the_page_is_saved(rules_wor
     Score.objects.create(assessment=rules_world["assessment"], criterion_id=cid, self_score=Decimal("0.8"))
     response = rules_world["client"].post(
         rules_world["url"],
-        {f"version_{cid}": "0", f"self_figures_{cid}_0": "", f"self_figures_{cid}_1": "", f"self_score_{cid}": "0,8"},
+        {
+            f"version_{cid}": "0",
+            f"self_figures_{cid}_0": "",
+            f"self_figures_{cid}_1": "",
+            f"self_score_{cid}": "0,8",
+        },
     )
     assert response.status_code == 302
     assert _score(rules_world, cid).self_score == Decimal("0.8")

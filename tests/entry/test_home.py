@@ -240,7 +240,9 @@ def test_department_editor_sees_what_concerns_its_agency(client, home_world):
     # Its parts that are closed now (appraisal, locked, published) stay readable, newest first
     # (issue 13 item 5): the link opens its own part, read-only; the report stays closed.
     closed = rows_of(response, "closed_rows")
-    assert closed[:4] == [("Tỉnh Thử", 2030), ("Tỉnh Thử", 2028), ("Tỉnh Thử", 2026), ("Tỉnh Thử", 2023)], closed
+    assert closed[:4] == [("Tỉnh Thử", 2030), ("Tỉnh Thử", 2028), ("Tỉnh Thử", 2026), ("Tỉnh Thử", 2023)], (
+        closed
+    )
     assert reverse("assessments:entry", args=[published.pk, stp.pk]) in html
     assert reverse("reports:detail", args=[published.pk]) not in html
     assert "2 / 4" in html and "50,00" in html  # half of each leaf's max was appraised
