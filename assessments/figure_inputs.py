@@ -75,7 +75,7 @@ class FigureWidget(forms.Widget):
         values = self.format_value(value)
         values += [""] * (len(self.labels) - len(values))
         boxes = format_html_join(
-            '<span class="figure-sep" aria-hidden="true">/</span>',
+            mark_safe('<span class="figure-sep" aria-hidden="true">/</span>'),
             '<label class="figure-part" for="{}_{}"><span class="figure-label">{}</span>'
             '<span class="figure-box"><input type="text" name="{}_{}" id="{}_{}" value="{}" '
             'inputmode="decimal" autocomplete="off" class="figure-input" data-part="{}"{}>{}</span></label>',

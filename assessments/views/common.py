@@ -50,13 +50,16 @@ def local(value):
     return timezone.localtime(value) if value else None
 
 
-def tree_rows(result, wanted_leaves: dict, agency_id: int | None = None) -> list[dict]:
+def tree_rows(result, wanted_leaves: dict, agency_id: int | None = None, shown=None) -> list[dict]:
     """Tree order: every ancestor of a wanted leaf as a heading, then the leaves. With
-    `agency_id`, a field's part counts only what that agency enters (scoring.entered_part)."""
+    `agency_id`, a field's part counts only what that agency enters (scoring.entered_part).
+    With `shown` (criterion ids, a search's result), only those leaves are listed; a field's
+    part still counts all of its wanted leaves."""
     rows = []
+    listed = wanted_leaves if shown is None else shown
     for field in result.fields:
         field_leaves = [leaf for leaf in field.leaves() if leaf.criterion.pk in wanted_leaves]
-        if not field_leaves:
+        if not any(leaf.criterion.pk in listed for leaf in field_leaves):
             continue
         part = (
             scoring.subtotal(field_leaves)
@@ -64,9 +67,9 @@ def tree_rows(result, wanted_leaves: dict, agency_id: int | None = None) -> list
             else scoring.entered_part(field_leaves, agency_id)
         )
         for node in field.walk():
-            if node.is_leaf and node.criterion.pk not in wanted_leaves:
+            if node.is_leaf and node.criterion.pk not in listed:
                 continue
-            if not node.is_leaf and not any(leaf.criterion.pk in wanted_leaves for leaf in node.leaves()):
+            if not node.is_leaf and not any(leaf.criterion.pk in listed for leaf in node.leaves()):
                 continue
             score = node.score
             rows.append(

@@ -74,7 +74,7 @@ def _entry(request, pk, agency_pk, action):
         {n.criterion.pk: n for n in criteria_matching(own_leaves.values(), query)} if query else own_leaves
     )
     at_rows, page_messages = row_messages(request)
-    rows = tree_rows(result, shown, agency.pk)
+    rows = tree_rows(result, own_leaves, agency.pk, shown=shown)
     for row in rows:
         cid = row["node"].criterion.pk
         row["evidence"] = evidence.get(cid, [])

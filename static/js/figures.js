@@ -145,7 +145,10 @@
   function start() {
     document.querySelectorAll(".figures[data-rule]").forEach(function (box) {
       var filled = Array.prototype.some.call(box.querySelectorAll("input.figure-input"), function (i) { return i.value; });
-      if (filled) update(box, true);
+      // A figure the server refused already has its message beside it: don't say it twice.
+      var next = box.nextElementSibling;
+      var refused = next && next.classList.contains("field-error");
+      if (filled && !refused) update(box, true);
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -66,5 +66,4 @@ def watched_page(context):
         ),
     )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     return page, errors

@@ -37,6 +37,7 @@ def test_entry_page_on_a_phone_with_evidence_feedback(chromium, live_server, ref
         login(page, live_server.url, "cb-stp")
         _no_overflow(page)
         page.click("a:has-text('Nhập liệu của cơ quan')")
+        page.wait_for_selector("#entry-form")
         _no_overflow(page)
         screenshots(page, "entry-phone-01-top", full_page=False)
         save = page.locator("button[value=save]")
@@ -153,6 +154,7 @@ def test_explanation_remark_readable_and_results_after_the_lock(
     try:
         login(page, live_server.url, "cb-stp")
         page.click("a:has-text('Nhập liệu của cơ quan')")
+        page.wait_for_selector("#entry-form")
         block = page.locator(f"#tc-{cid} .council-remark")
         assert remark in block.inner_text()
         assert block.bounding_box()["width"] >= 250  # readable, not a 40 px column

@@ -116,6 +116,19 @@ def test_search_finds_a_criterion_by_code_or_words(client, small, query, found, 
 
 
 @pytest.mark.django_db
+def test_a_search_keeps_the_fields_whole_subtotal(client, small):
+    """Listing only 1.2 still totals the agency's whole part of field 1 (1.1 included)."""
+    from .conftest import fill_all
+
+    fill_all(small["assessment"], small["agency"], small["users"]["editor"], "0.5")
+    client.force_login(small["users"]["editor"])
+    html = client.get(_entry_url(small), {"q": "1.2"}).content.decode()
+    assert 'data-code="1.1"' not in html
+    subtotal = html[html.index('data-subtotal-for="1"') :][:300]
+    assert ">1</output> / 3</span>" in subtotal
+
+
+@pytest.mark.django_db
 def test_search_without_a_match_says_so(client, small):
     client.force_login(small["users"]["editor"])
     html = client.get(_entry_url(small), {"q": "không có từ này"}).content.decode()
