@@ -125,7 +125,7 @@ def _warn_not_applicable(request, own_leaves) -> None:
         node.code
         for cid, node in own_leaves.items()
         if not node.applicable
-        and (request.POST.get(f"self_score_{cid}") or request.POST.get(f"response_{cid}"))
+        and any(request.POST.get(f"{key}_{cid}") for key in ("self_score", "response", "self_figures_0"))
     ]
     if codes:
         messages.warning(
