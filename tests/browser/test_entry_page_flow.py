@@ -166,9 +166,8 @@ def test_explanation_remark_readable_and_results_after_the_lock(
 
         services.lock(user=owner, assessment=assessment, reason="Chốt kết quả năm 2024")
         page.goto(f"{live_server.url}/")
-        link = page.locator(
-            f"a[href='/danh-gia/{assessment.pk}/co-quan/{stp.pk}/']:has-text('Phần việc và kết quả của cơ quan')"
-        )
+        href = f"/danh-gia/{assessment.pk}/co-quan/{stp.pk}/"
+        link = page.locator(f"a[href='{href}']:has-text('Phần việc và kết quả của cơ quan')")
         assert link.count() == 1  # (2023's published part is listed too)
         screenshots(page, "entry-locked-01-home", full_page=False)
         link.click()
