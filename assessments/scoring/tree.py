@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from ..decimals import HUNDRED, ZERO, round_score, to_plain
 from ..models import (
@@ -45,7 +45,8 @@ class Node:
     max: Decimal = ZERO
     applicable_max: Decimal = ZERO
     self_score: Decimal | None = None
-    appraised: Decimal | None = None
+    appraised: Decimal | None = None  # the score that counts: re-checked (phúc tra) where there was one
+    council_appraised: Decimal | None = None  # the appraisal council's score, before any re-check
     applicable: bool = True
     leaf_count: int = 0
     scored_leaves: int = 0
@@ -100,7 +101,7 @@ class Node:
         return [link.agency for link in self.criterion.agency_links.all()]
 
     @property
-    def lead(self):
+    def lead(self) -> Agency | None:
         """The lead agency (of the one province the tree was built for), or None."""
         return self.leads[0] if self.leads else None
 
@@ -108,7 +109,7 @@ class Node:
         return any(a.pk == agency_id for a in self.leads)
 
     @property
-    def contributors(self) -> list:
+    def contributors(self) -> list[Agency]:
         """The agencies that contribute (cơ quan phối hợp): responsible, not leading."""
         lead_ids = {a.pk for a in self.leads}
         return [a for a in self.responsible if a.pk not in lead_ids]
@@ -200,6 +201,18 @@ class Result:
     def appraised(self) -> Decimal | None:
         """The points that count: inside the scale, plus bonus, less deduction (never below 0)."""
         return _with_sections(self.main_appraised, self.bonus, self.deduction)
+
+    @property
+    def council_appraised(self) -> Decimal | None:
+        return _sum_present(f.council_appraised for f in self.fields)
+
+    @property
+    def has_recheck(self) -> bool:
+        """Whether any counted leaf has a re-check (phúc tra) score."""
+        return any(
+            leaf.applicable and leaf.score is not None and leaf.score.rechecked_score is not None
+            for leaf in self.leaves()
+        )
 
     @property
     def index(self) -> Decimal | None:
@@ -371,8 +384,8 @@ def _inherit_agencies(
         _inherit_agencies(child, node.responsible, node.leads, province_id)
 
 
-def _leads(links) -> list:
-    by_province: dict[int, list] = {}
+def _leads(links: list[CriterionAgency]) -> list[Agency]:
+    by_province: dict[int, list[CriterionAgency]] = {}
     for link in links:
         by_province.setdefault(link.agency.province_id, []).append(link)
     return [
@@ -381,7 +394,7 @@ def _leads(links) -> list:
     ]
 
 
-def agency_links() -> Prefetch:
+def agency_links() -> Prefetch[str, QuerySet[CriterionAgency]]:
     """Prefetch of each criterion's agency links, in the order they were made (1 query)."""
     return Prefetch("agency_links", queryset=CriterionAgency.objects.select_related("agency").order_by("id"))
 
@@ -433,6 +446,7 @@ def _roll_up(node: Node) -> None:
         if score is not None and node.applicable:
             node.self_score = score.self_score
             node.appraised = score.final_score
+            node.council_appraised = score.appraised_score
             node.scored_leaves = 1 if node.appraised is not None else 0
         return
     for child in node.children:
@@ -442,6 +456,7 @@ def _roll_up(node: Node) -> None:
     node.applicable = any(c.applicable for c in node.children)
     node.self_score = _sum_present(c.self_score for c in node.children)
     node.appraised = _sum_present(c.appraised for c in node.children)
+    node.council_appraised = _sum_present(c.council_appraised for c in node.children)
     node.leaf_count = sum(c.leaf_count for c in node.children)
     node.scored_leaves = sum(c.scored_leaves for c in node.children)
     cap_section(node)
