@@ -76,6 +76,48 @@ def test_a_department_declares_figures_sees_the_score_and_submits(
         context.close()
 
 
+# The seven rows of issue 12's table: what the page's script shows must be what the server
+# stores (exact decimals, half to even: 0,49245 -> 0,4924, 1,47615 -> 1,4762).
+REFERENCE_ROWS = [
+    ("ratio", "1.5", {}, ("ratio", "40", "41"), "1,4634"),
+    ("ratio", "1", {}, ("ratio", "08", "17"), "0,4706"),
+    ("percentage", "1", {}, ("percent", "73,52"), "0,7352"),
+    ("percentage", "0.5", {}, ("percent", "98,49"), "0,4924"),
+    ("percentage", "1.5", {}, ("percent", "98,41"), "1,4762"),
+    ("affine", "1", {"base": "0.5"}, ("percent", "89,06"), "0,9453"),
+    ("weighted", "2", {}, ("ratio", "13,25", "22"), "1,2045"),
+    ("thresholds", "1", {"steps": [["95", "1"], ["80", "0.5"], ["0", "0"]]}, ("percent", "85"), "0,5"),
+    ("deduction", "2", {"per_item": "0.25", "floor": "1"}, ("count", "6"), "1"),
+]
+
+SCRIPT_SCORE = """([kind, max, parameters, figure]) => {
+  const F = window.ParIndexFigures;
+  const value = F.parse(figure[1]);
+  const fig = figure[0] === "ratio" ? {kind: "ratio", value, total: F.parse(figure[2])} : {kind: figure[0], value};
+  const result = F.exactScore({kind, max, parameters}, fig);
+  return result.error || F.format(F.roundScore(result.value));
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_live_score_is_the_servers_for_the_reference_rows(chromium, live_server, reference_data):
+    assessment = open_2024()
+    make_user("cb-snv", Role.DEPARTMENT_EDITOR, agency(assessment, "SNV"))
+    context = chromium.new_context(viewport={"width": 1360, "height": 900}, locale="vi-VN")
+    page, errors = watched_page(context)
+    try:
+        login(page, live_server.url, "cb-snv")
+        page.click("a:has-text('Nhập liệu của cơ quan')")
+        page.wait_for_selector("#entry-form")
+        for kind, max_score, parameters, figure, expected in REFERENCE_ROWS:
+            shown = page.evaluate(SCRIPT_SCORE, [kind, max_score, parameters, list(figure)])
+            assert shown == expected, (kind, figure, shown)
+        assert not errors, errors
+    finally:
+        context.close()
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_figures_on_a_phone(chromium, live_server, reference_data, screenshots):
