@@ -93,7 +93,9 @@ REFERENCE_ROWS = [
 SCRIPT_SCORE = """([kind, max, parameters, figure]) => {
   const F = window.ParIndexFigures;
   const value = F.parse(figure[1]);
-  const fig = figure[0] === "ratio" ? {kind: "ratio", value, total: F.parse(figure[2])} : {kind: figure[0], value};
+  const fig = figure[0] === "ratio"
+    ? {kind: "ratio", value, total: F.parse(figure[2])}
+    : {kind: figure[0], value};
   const result = F.exactScore({kind, max, parameters}, fig);
   return result.error || F.format(F.roundScore(result.value));
 }"""
