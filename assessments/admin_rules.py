@@ -27,7 +27,17 @@ class CriterionRuleForm(forms.ModelForm):
 
     class Meta:
         model = Criterion
-        fields = ["framework", "parent", "code", "name", "max_score", "method", "guidance", "agencies"]
+        fields = [
+            "framework",
+            "parent",
+            "code",
+            "name",
+            "max_score",
+            "method",
+            "section",
+            "guidance",
+            "agencies",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,7 +88,8 @@ class ScoreFiguresForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        criterion = cleaned.get("criterion")
+        # An existing row's criterion is shown read-only (not posted): take the row's own.
+        criterion = cleaned.get("criterion") or (self.instance.criterion if self.instance.pk else None)
         if criterion is None:
             return cleaned
         stored = self.instance if self.instance.pk else None  # still as saved: checked before

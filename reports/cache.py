@@ -184,10 +184,9 @@ def rendered_file(assessment, fmt: str) -> RenderedFile:
     start = time.perf_counter()
     fmt = ReportFormat(fmt)
     row = RenderedReport.objects.filter(assessment=assessment, format=fmt).first()
-    from_cache = row is not None and row.fingerprint == fingerprint(assessment)
-    handle = open_file(row) if from_cache else None
-    if handle is None:
-        from_cache = False
+    handle = open_file(row) if row is not None and row.fingerprint == fingerprint(assessment) else None
+    from_cache = handle is not None
+    if row is None or handle is None:
         row = render_and_store(assessment, fmt)
         handle = open_file(row)
     with handle:

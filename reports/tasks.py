@@ -134,9 +134,11 @@ def request_render(assessment, fmt: str, current_fingerprint: str) -> RenderedRe
     running. Returns the row as it is afterwards."""
     fmt = ReportFormat(fmt)
     now = timezone.now()
-    RenderedReport.objects.get_or_create(assessment=assessment, format=fmt)
     with transaction.atomic():
-        row = _locked_row(assessment.pk, fmt)
+        # Created here if it is missing (the first download, or the row was deleted meanwhile).
+        row, _created = RenderedReport.objects.select_for_update().get_or_create(
+            assessment=assessment, format=fmt
+        )
         up_to_date = row.file_name and row.fingerprint == current_fingerprint
         if up_to_date or (row.pending and not is_lost(row, now)):
             return row
@@ -160,7 +162,7 @@ def latest_file(assessment, fmt: str) -> LatestFile:
     current_fingerprint = cache.fingerprint(assessment)
     row = RenderedReport.objects.filter(assessment=assessment, format=fmt).first()
     current = row is not None and bool(row.file_name) and row.fingerprint == current_fingerprint
-    if not current:
+    if row is None or not current:
         row = request_render(assessment, fmt, current_fingerprint)
         current = bool(row.file_name) and row.fingerprint == current_fingerprint
     handle = cache.open_file(row)

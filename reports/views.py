@@ -45,22 +45,26 @@ def file_state(assessment, fmt: str, row: RenderedReport | None, *, show_errors:
     """What the page says about one format's file: ready or not, its data's time, whether a
     fresh one is being made, and (for Sở Nội vụ) the last failure."""
     ready = row is not None and bool(row.file_name)
-    failed = show_errors and row is not None and bool(row.last_error)
+    # cache.store() writes a file with its data time; a row without one would show no time.
+    as_of = row.data_as_of if row is not None and ready else None
     return {
         "format": fmt,
         "name": ReportFormat(fmt).label,
         "url": reverse("reports:download", kwargs={"pk": assessment.pk, "fmt": fmt}),
         "ready": ready,
-        "as_of": cache.as_of_label(row.data_as_of) if ready else "",
-        "data_as_of": row.data_as_of.isoformat() if ready else "",
+        "as_of": cache.as_of_label(as_of) if as_of is not None else "",
+        "data_as_of": as_of.isoformat() if as_of is not None else "",
         "pending": row is not None and row.pending,
-        "error": (
-            f"Lần tạo gần nhất lúc {timezone.localtime(row.last_error_at):%H:%M %d/%m/%Y} không thành công "
-            f"(đã thử {max(row.attempts, 1)} lần): {row.last_error}"
-            if failed
-            else ""
-        ),
+        "error": failure_text(row) if show_errors and row is not None and row.last_error else "",
     }
+
+
+def failure_text(row: RenderedReport) -> str:
+    """The last failed rendering, for Sở Nội vụ: when, after how many attempts, and why."""
+    return (
+        f"Lần tạo gần nhất lúc {timezone.localtime(row.last_error_at):%H:%M %d/%m/%Y} không thành công "
+        f"(đã thử {max(row.attempts, 1)} lần): {row.last_error}"
+    )
 
 
 def file_states(assessment, *, show_errors: bool) -> list[dict]:
@@ -91,14 +95,14 @@ def report_download(request, pk: int, fmt: str):
             "assessment": assessment,
             "file": file_state(assessment, fmt, row, show_errors=can_edit),
         }
-        response = render(request, "reports/preparing.html", context, status=202)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        page = render(request, "reports/preparing.html", context, status=202)
+        page["Cache-Control"] = "private, no-store"
+        return page
     response = FileResponse(
         latest.handle,
         as_attachment=True,
         filename=cache.filename_for(assessment, fmt, row.data_as_of),
-        content_type=cache.CONTENT_TYPES[fmt],
+        content_type=cache.CONTENT_TYPES[ReportFormat(fmt)],
     )
     response["X-Report-Data-As-Of"] = timezone.localtime(row.data_as_of).isoformat(timespec="seconds")
     response["X-Report-Cache"] = "hit" if latest.current else "stale"

@@ -161,9 +161,13 @@ def _new_criteria(by_code, leaves, framework, outcome, label) -> dict[str, Crite
     return criteria
 
 
+# The new values of one score row, by field: scores, the remark, whether the criterion applies.
+RowValues = dict[str, Decimal | str | bool | None]
+
+
 def _leaf_values(
     row: AnnexRow, criterion: Criterion, outcome: ImportOutcome, label: str, columns: set, stored
-) -> dict:
+) -> RowValues:
     # A framework made from this table has no max where the table's max was refused.
     maximum = None if criterion.pk is None and "max" in row.invalid else criterion.max_score
     self_score = row.self_score
@@ -199,7 +203,7 @@ def _leaf_values(
                 row.code,
                 label,
             )
-    values = {"self_score": self_score, "appraised_score": row.appraised}
+    values: RowValues = {"self_score": self_score, "appraised_score": row.appraised}
     if "rechecked" in columns:
         values["rechecked_score"] = row.rechecked
     if "comment" in columns:

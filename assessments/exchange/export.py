@@ -185,7 +185,7 @@ def export_annex(assessment: Assessment) -> AnnexExport:
         c.alignment = wrap if key in WRAPPED else centre
     for key, column in position.items():
         ws.column_dimensions[get_column_letter(column)].width = WIDTHS[key]
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

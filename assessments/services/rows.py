@@ -105,7 +105,9 @@ def apply_rows(*, user, assessment, rows: dict[int, RowInput], source: str, reas
         changes.append((criterion_id, score, row))
     if conflicts:
         raise ConflictError(conflicts)
-    saved, created, updated = [], [], []
+    saved: list[Score] = []
+    created: list[Score] = []
+    updated: list[Score] = []
     for criterion_id, score, row in changes:
         if score is None:
             score = Score(assessment=assessment, criterion_id=criterion_id, version=0)

@@ -69,7 +69,9 @@ def check_format(value, label: str, code: str) -> Decimal:
     """A score as stored: a Decimal of at most 4 decimal places (never a float)."""
     if not isinstance(value, Decimal) or not value.is_finite():
         raise DomainError(f"{code}: {label} “{value}” không phải là số.")
-    if value.normalize().as_tuple().exponent < -MAX_PLACES:
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)  # value is finite (checked above): never 'n', 'N' or 'F'
+    if exponent < -MAX_PLACES:
         raise DomainError(f"{code}: {label} {value} có quá {MAX_PLACES} chữ số thập phân.")
     return value
 

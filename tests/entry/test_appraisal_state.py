@@ -8,12 +8,14 @@ from assessments import services
 from assessments.models import Assessment
 
 Phase = Assessment.Phase
+# The council writes its score, its remark, the figures it corrected and why it kept another score.
+APPRAISAL_WRITES = ("appraised_score", "appraisal_comment", "appraised_figures", "appraised_override_reason")
 
 
 @pytest.mark.parametrize(
     ("phase", "locked", "fields", "reason"),
     [
-        (Phase.APPRAISAL, False, ("appraised_score", "appraisal_comment"), ""),
+        (Phase.APPRAISAL, False, APPRAISAL_WRITES, ""),
         (Phase.RECHECK, False, ("rechecked_score", "recheck_comment"), ""),
         (
             Phase.SELF_ASSESSMENT,
@@ -22,7 +24,7 @@ Phase = Assessment.Phase
             "chỉ nhập điểm thẩm định trong giai đoạn thẩm định hoặc phúc tra",
         ),
         (Phase.PUBLISHED, False, None, "giai đoạn “Đã công bố”"),
-        (Phase.APPRAISAL, True, ("appraised_score", "appraisal_comment"), "Đợt đánh giá đã khóa"),
+        (Phase.APPRAISAL, True, APPRAISAL_WRITES, "Đợt đánh giá đã khóa"),
     ],
 )
 def test_appraisal_state_says_what_may_be_written_and_why_not(phase, locked, fields, reason):

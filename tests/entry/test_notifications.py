@@ -97,7 +97,8 @@ def test_a_refused_or_rolled_back_action_tells_no_one(small, commit):
 
     with pytest.raises(RuntimeError):
         commit(submit_then_fail)
-    assert not WorkflowEvent.objects.exists()
+    # Only the drafts' score writes ("Ghi điểm") stand: no return, no submission.
+    assert not WorkflowEvent.objects.exclude(action=WorkflowEvent.Action.SCORE).exists()
     assert not Notification.objects.exists()
     assert mail.outbox == []
 
@@ -114,11 +115,11 @@ def test_a_phase_change_tells_every_account_of_the_province_but_the_one_who_move
         phase=Assessment.Phase.APPRAISAL,
     )
     told = set(Notification.objects.values_list("user__username", flat=True))
-    assert told == {"bob", "carol", "erin"}  # dave (appraiser) has no province; alice acted
+    assert told == {"bob", "carol", "dave", "erin"}  # alice acted
     note = of(users["editor"])[0]
     assert note.kind == Notification.Kind.PHASE
     assert "chuyển sang giai đoạn “Thẩm định”" in note.title
-    assert len(mail.outbox) == 3
+    assert len(mail.outbox) == 4
 
 
 def test_the_explanation_phase_asks_only_agencies_whose_score_was_lowered(small, commit):
@@ -174,10 +175,10 @@ def test_an_extension_tells_the_agency_concerned(small, commit):
 
 def test_reopening_the_assessment_tells_the_province(small, commit):
     users = small["users"]
-    services.lock(user=users["process_owner"], assessment=small["assessment"])
+    services.lock(user=users["process_owner"], assessment=small["assessment"], reason="Đã công bố kết quả")
     commit(services.unlock, user=users["process_owner"], assessment=small["assessment"], reason="Sửa sai sót")
     kinds = {n.user.username: n.kind for n in Notification.objects.select_related("user")}
-    assert kinds == {"bob": "reopened", "carol": "reopened"}
+    assert kinds == {"bob": "reopened", "carol": "reopened", "dave": "reopened", "erin": "reopened"}
 
 
 def test_who_turned_email_off_gets_the_notice_without_the_mail(small, commit, client):

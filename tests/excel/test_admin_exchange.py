@@ -171,7 +171,7 @@ def confirm_import(admin_client, data):
 def test_confirming_the_same_preview_twice_imports_once(admin_client, provinces):
     subject = Subject.objects.get(code="70", valid_until__isnull=False)
     data = preview_annex(admin_client, subject)
-    assert "Đã nhập: 101 dòng mới, 0 dòng thay đổi, 0 dòng không đổi." in confirm_import(admin_client, data)
+    assert "Đã nhập: 104 dòng mới, 0 dòng thay đổi, 0 dòng không đổi." in confirm_import(admin_client, data)
     history = Score.history.count()
 
     messages = confirm_import(admin_client, data)
@@ -180,7 +180,8 @@ def test_confirming_the_same_preview_twice_imports_once(admin_client, provinces)
         "Bản xem trước này đã được nhập, hoặc không còn trên máy chủ: không nhập lại. "
         "Nếu cần, hãy tải tệp lên và xem trước lần nữa."
     ]
-    assert Score.objects.count() == 101 and Score.history.count() == history
+    # 101 leaves and the remarks of 3 parent rows
+    assert Score.objects.count() == 104 and Score.history.count() == history
 
 
 @pytest.mark.parametrize(
@@ -202,7 +203,7 @@ def test_a_confirm_that_differs_from_its_preview_is_refused(admin_client, provin
     assert len(messages) == 1 and messages[0].startswith("Thông tin xác nhận khác với bản xem trước")
     assert not Assessment.objects.filter(framework__year__in=[2023, 2024]).exists()
     # The preview itself is still there, and still imports what it showed.
-    assert "Đã nhập: 101 dòng mới, 0 dòng thay đổi, 0 dòng không đổi." in confirm_import(admin_client, data)
+    assert "Đã nhập: 104 dòng mới, 0 dòng thay đổi, 0 dòng không đổi." in confirm_import(admin_client, data)
 
 
 def test_a_file_changed_after_the_preview_is_refused(admin_client, provinces):

@@ -81,9 +81,7 @@ def world():
             size=1,
             sha256="0" * 64,
         ),
-        RenderedReport.objects.create(
-            assessment=assessment, format=ReportFormat.PDF, fingerprint="f", content=b""
-        ),
+        RenderedReport.objects.create(assessment=assessment, format=ReportFormat.PDF, fingerprint="f"),
         Notification.objects.create(
             user=user, assessment=assessment, kind=Notification.Kind.PHASE, title="Chuyển giai đoạn"
         ),

@@ -35,7 +35,7 @@ def demo(reference_data, settings):
 
 def users_change_things(demo):
     sample = Assessment.objects.get(subject__code="70", framework__year=2023)
-    justice = Agency.objects.get(short_name="STP")
+    justice = Agency.objects.get(short_name="STP", province=sample.subject)
     # A link added to the 2023 framework, and one removed.
     extra = Criterion.objects.filter(framework=sample.framework, children__isnull=True).exclude(
         agencies=justice
@@ -43,7 +43,7 @@ def users_change_things(demo):
     justice.criteria.add(extra.first())
     justice.criteria.remove(justice.criteria.filter(framework=sample.framework).first())
     # An agency renamed, a province renamed, a score corrected, a published index corrected.
-    home_affairs = Agency.objects.get(is_process_owner=True)
+    home_affairs = Agency.objects.get(is_process_owner=True, province=sample.subject)
     home_affairs.name = "Sở Nội vụ tỉnh Bình Phước"
     home_affairs.short_name = "SNV BP"
     home_affairs.save()

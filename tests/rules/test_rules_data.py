@@ -70,6 +70,12 @@ def _criterion_form(criterion, **changes):
         "method": criterion.method,
         "guidance": criterion.guidance,
         "scoring_rule": criterion.rule_notation,
+        "section": criterion.section,
+        # The lead/contributing agencies inline, left as it is.
+        "agency_links-TOTAL_FORMS": "0",
+        "agency_links-INITIAL_FORMS": "0",
+        "agency_links-MIN_NUM_FORMS": "0",
+        "agency_links-MAX_NUM_FORMS": "1000",
     }
     data.update(changes)
     return data
@@ -128,6 +134,8 @@ def _score_form(score, **changes):
         "response": "",
         "rechecked_score": "",
         "recheck_comment": "",
+        "opened_version": score.version,
+        "reason": "Sửa theo số liệu đã kiểm tra",
     }
     data.update(changes)
     return data
@@ -135,6 +143,8 @@ def _score_form(score, **changes):
 
 def test_the_admin_score_form_computes_the_score_from_the_figures(admin_client):
     score = Score.objects.get(criterion__framework=framework_2023(), criterion__code="1.1")
+    # The sample is locked (published): the admin edits only an unlocked assessment.
+    Assessment.objects.filter(pk=score.assessment_id).update(is_locked=False)
     url = f"/admin/assessments/score/{score.pk}/change/"
     response = admin_client.post(url, _score_form(score, appraised_score="", appraised_figures="40/41"))
     assert response.status_code == 302
