@@ -7,11 +7,15 @@ from django import forms
 from django.http import QueryDict
 
 from .decimals import NotANumber, format_score, parse_decimal, to_plain
+from .figure_inputs import FigureField
 from .models import Assessment, Stage
 from .services import RowInput
 from .services.deadlines import format_deadline
 
-DATETIME_INPUT = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+# Typed as Vietnamese offices write it, 24-hour clock: "31/03/2025 17:00" (a deadline names its
+# hour). ISO forms are still read (scripts, pages opened before the change).
+DATETIME_DISPLAY = "%d/%m/%Y %H:%M"
+DATETIME_INPUT = [DATETIME_DISPLAY, "%d/%m/%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
 class ScoreField(forms.CharField):
@@ -118,7 +122,10 @@ class RowsForm(forms.Form):
                 continue  # a row the form did not post is left as it is
             values = {}
             for key, name in self.names.items():
-                if f"{key}_{cid}" not in self.data:
+                field_name = f"{key}_{cid}"
+                if field_name not in self.fields or self.fields[field_name].widget.value_omitted_from_data(
+                    self.data, self.files, field_name
+                ):
                     continue
                 value = self.cleaned_data.get(f"{key}_{cid}")
                 values[name] = "" if value is None and not name.endswith("_score") else value
@@ -128,7 +135,7 @@ class RowsForm(forms.Form):
 
     def row_inputs(self, cid) -> dict:
         """The bound fields of one row by row key ("version", "self_score", …), for the template."""
-        inputs = {key: self[f"{key}_{cid}"] for key in self.names}
+        inputs = {key: self[f"{key}_{cid}"] for key in self.names if f"{key}_{cid}" in self.fields}
         inputs["version"] = self[f"version_{cid}"]
         return inputs
 
@@ -138,8 +145,8 @@ class RowsForm(forms.Form):
         data = self.data.copy()
         for cid, score in conflicts.items():
             data[f"version_{cid}"] = str(score.version if score else 0)
-            first_prefix = next(iter(self.names))
-            self.add_error(f"{first_prefix}_{cid}", conflict_message(score, self.labels))
+            first = next(f"{key}_{cid}" for key in self.names if f"{key}_{cid}" in self.fields)
+            self.add_error(first, conflict_message(score, self.labels))
         self.data = data
 
 
@@ -153,21 +160,53 @@ class EntryForm(RowsForm):
             self.names = {"response": "response"}
             self.labels = {"response": "giải trình"}
         else:
-            self.names = {"self_score": "self_score", "explanation": "explanation"}
-            self.labels = {"self_score": "điểm tự đánh giá", "explanation": "giải trình"}
+            self.names = {
+                "self_figures": "self_figures",
+                "self_score": "self_score",
+                "explanation": "explanation",
+            }
+            self.labels = {
+                "self_figures": "số liệu tự đánh giá",
+                "self_score": "điểm tự đánh giá",
+                "explanation": "giải trình",
+            }
         super().__init__(nodes, *args, **kwargs)
 
     def add_row_fields(self, cid, node, score):
         if self.stage == Stage.EXPLANATION:
             self.fields[f"response_{cid}"] = self.text_field(score.response if score else "", "Giải trình")
             return
+        widget = score_widget(node, score.self_score if score else None)
+        if node.criterion.rule.takes_figures:
+            # The score follows the figures: the box shows it, the server computes it.
+            widget.attrs |= {"readonly": True, "class": "score-input computed", "tabindex": "-1"}
+            self.fields[f"self_figures_{cid}"] = FigureField(
+                criterion=node.criterion,
+                label=f"Số liệu {node.code}",
+                initial=score.self_figures if score else "",
+                score_id=f"id_self_score_{cid}",
+            )
         self.fields[f"self_score_{cid}"] = ScoreField(
             maximum=node.max,
             label=f"Điểm tự đánh giá {node.code}",
             initial=format_score(score.self_score) if score else "",
-            widget=score_widget(node, score.self_score if score else None),
+            widget=widget,
         )
         self.fields[f"explanation_{cid}"] = self.text_field(score.explanation if score else "", "Giải trình")
+
+    def rows(self) -> dict[int, RowInput]:
+        """As RowsForm.rows; where figures are posted, the score is the server's to compute
+        from them (the box beside them is read-only), and clearing the figures clears the
+        score they gave. A score stored without figures is left as it is."""
+        rows = super().rows()
+        for cid, row in rows.items():
+            if "self_figures" not in row.values:
+                continue
+            if row.values["self_figures"]:
+                row.values.pop("self_score", None)
+            elif (stored := self.nodes[cid].score) is not None and stored.self_figures:
+                row.values["self_score"] = None
+        return rows
 
 
 class AppraisalForm(RowsForm):
@@ -271,7 +310,20 @@ class ReturnForm(forms.Form):
 
 
 class LocalDateTimeField(forms.DateTimeField):
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    """A date and hour typed as text "dd/mm/yyyy hh:mm" (24-hour clock), shown the same way:
+    no browser date picker, whose format follows the browser's language (mm/dd/yyyy AM/PM)."""
+
+    widget = forms.DateTimeInput(
+        attrs={
+            "placeholder": "dd/mm/yyyy hh:mm",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "pattern": r"\s*\d{1,2}/\d{1,2}/\d{4}\s+\d{1,2}:\d{2}\s*",
+            "title": "Ngày giờ dạng dd/mm/yyyy hh:mm, giờ 24 (ví dụ 31/03/2025 17:00).",
+            "size": 16,
+        },
+        format=DATETIME_DISPLAY,
+    )
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", DATETIME_INPUT)

@@ -117,10 +117,11 @@ def assessments_in_province(user) -> QuerySet[Assessment]:
 
 def visible_assessments(user) -> QuerySet[Assessment]:
     """The assessments the user may open: those of its province (all for a superuser); for a
-    department editor, only the open ones (between preparation and publication)."""
+    department editor, the ones opened to departments (past preparation), whose own part it
+    then reads to the end, locked and published included (see `can_see_agency_part`)."""
     assessments = assessments_in_province(user)
     if is_department_editor(user):
-        assessments = assessments.exclude(phase__in=_CLOSED_PHASES)
+        assessments = assessments.exclude(phase=Assessment.Phase.PREPARATION)
     return assessments
 
 
@@ -169,6 +170,12 @@ def is_open(assessment) -> bool:
     return assessment.phase not in _CLOSED_PHASES
 
 
+def has_started(assessment) -> bool:
+    """Opened to departments once (past preparation): from then on a department editor reads
+    its own part and its results, read-only once the part is closed (lock, publication)."""
+    return assessment.phase != Assessment.Phase.PREPARATION
+
+
 def is_department_editor(user) -> bool:
     return role_of(user) == Role.DEPARTMENT_EDITOR
 
@@ -180,7 +187,7 @@ def can_see_agency_part(user, assessment, agency) -> bool:
         return False
     if role == Role.DEPARTMENT_EDITOR:
         own = agency_of(user)
-        return own is not None and own.pk == agency.pk and is_open(assessment)
+        return own is not None and own.pk == agency.pk and has_started(assessment)
     return True
 
 
@@ -198,7 +205,7 @@ def can_see_criterion(user, assessment, responsible_ids) -> bool:
         return False
     if role == Role.DEPARTMENT_EDITOR:
         own = agency_of(user)
-        return own is not None and own.pk in set(responsible_ids) and is_open(assessment)
+        return own is not None and own.pk in set(responsible_ids) and has_started(assessment)
     return True
 
 

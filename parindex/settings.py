@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "import_export",
-    "axes",
+    "parindex.apps.AxesConfig",  # django-axes, named in Vietnamese in the admin
     "csp",
     "rest_framework",
     "drf_spectacular",
@@ -137,6 +137,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
+# What Django's admin and django-axes leave in English ("Show counts", "access attempts").
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

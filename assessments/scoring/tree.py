@@ -555,6 +555,13 @@ def lowered_by_council(node: Node) -> bool:
     )
 
 
+def entered_part(nodes: Iterable[Node], agency_id: int) -> Part:
+    """An agency's part of a field as its page totals it: only the leaves it enters, the
+    self-assessed ones it leads (survey leaves and criteria another agency leads are not
+    its to score: Sở Tư pháp's "/10" is "/6" when 4 of the 10 points come from surveys)."""
+    return subtotal(n for n in nodes if not n.is_survey and n.is_led_by(agency_id))
+
+
 def lost_points(node: Node) -> bool:
     """A self-assessed leaf whose appraised score is below its max: the agency may explain."""
     score = node.score

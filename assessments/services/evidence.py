@@ -167,8 +167,18 @@ def add_evidence(*, user, assessment, agency, criterion, upload) -> Evidence:
     if upload.size == 0:
         raise DomainError("Tệp rỗng.")
     file_type = detect_type(upload)
+    digest = _sha256(upload)
     with transaction.atomic():
         check_can_attach(assessment, agency, criterion.pk)
+        same = (
+            Evidence.objects.filter(assessment=assessment, criterion=criterion, sha256=digest)
+            .values_list("original_name", flat=True)
+            .first()
+        )
+        if same is not None:
+            raise DomainError(
+                f"tệp này đã được tải lên rồi (cùng nội dung với “{same}”): không tải lên lần nữa."
+            )
         evidence = Evidence(
             assessment=assessment,
             criterion=criterion,
@@ -178,7 +188,7 @@ def add_evidence(*, user, assessment, agency, criterion, upload) -> Evidence:
             extension=file_type.extension,
             content_type=file_type.content_type,
             size=upload.size,
-            sha256=_sha256(upload),
+            sha256=digest,
             uploaded_by=user,
         )
         evidence.file.save("upload", upload, save=False)

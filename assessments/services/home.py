@@ -13,11 +13,11 @@ Which assessments belong to the user's province is decided in `permissions` only
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from .. import permissions
+from .. import permissions, scoring
 from ..models import Assessment, Framework, SubjectKind
 from ..permissions import ASSESSMENT_PROVINCE_RELATED
 from .deadlines import PHASE_STAGE
@@ -124,6 +124,10 @@ class EditorHome:
     open: list[Assessment]
     published: list[Assessment]
     due: list[DueItem]
+    closed: list[Assessment] = field(default_factory=list)  # its part is read-only there now
+
+
+RECENT_CLOSED = 10
 
 
 def editor_home(user) -> EditorHome:
@@ -146,4 +150,14 @@ def editor_home(user) -> EditorHome:
         open=answers,
         published=list(published),
         due=due_for_user(user, answers, parts=parts),
+        closed=_closed_parts(user, own, exclude=candidates),
     )
+
+
+def _closed_parts(user, own, *, exclude) -> list[Assessment]:
+    """The last assessments in which the agency answered and no longer does (appraisal,
+    re-check, locked or published): its part and results stay readable. Two queries."""
+    started = _listing(permissions.visible_assessments(user)).exclude(pk__in=[a.pk for a in exclude])
+    candidates = list(_newest_first(started)[: RECENT_CLOSED * 3])
+    responsible = scoring.responsible_agency_ids({a.framework_id for a in candidates})
+    return [a for a in candidates if own.pk in responsible[a.framework_id]][:RECENT_CLOSED]

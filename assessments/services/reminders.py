@@ -27,6 +27,11 @@ class DueItem:
     deadline: datetime.datetime | None
     submitted: bool
     overdue: bool
+    return_comment: str | None = None  # None: not returned; else Sở Nội vụ's comment
+
+    @property
+    def returned(self) -> bool:
+        return self.return_comment is not None
 
     @property
     def stage_label(self) -> str:
@@ -62,14 +67,19 @@ def open_parts_many(assessments, *, now=None) -> dict[int, list[DueItem]]:
     now = now or timezone.now()
     deadlines = deadlines_for_many(answering)
     responsible = scoring.responsible_agency_ids({a.framework_id for a in answering})
-    submitted = {
-        (assessment_id, agency_id, stage)
-        for assessment_id, agency_id, stage in Submission.objects.filter(
-            assessment_id__in=[a.pk for a in answering], status=Submission.Status.SUBMITTED
+    submitted, returned = set(), {}
+    for assessment_id, agency_id, stage, status, comment in (
+        Submission.objects.filter(
+            assessment_id__in=[a.pk for a in answering],
+            status__in=[Submission.Status.SUBMITTED, Submission.Status.RETURNED],
         )
         .order_by()
-        .values_list("assessment_id", "agency_id", "stage")
-    }
+        .values_list("assessment_id", "agency_id", "stage", "status", "return_comment")
+    ):
+        if status == Submission.Status.SUBMITTED:
+            submitted.add((assessment_id, agency_id, stage))
+        else:
+            returned[(assessment_id, agency_id, stage)] = comment
     provinces = permissions.province_ids_of(answering)
     by_province: defaultdict[int, list[Agency]] = defaultdict(list)
     for agency in Agency.objects.filter(province_id__in=set(provinces.values())).order_by(
@@ -99,6 +109,7 @@ def open_parts_many(assessments, *, now=None) -> dict[int, list[DueItem]]:
                     deadline=deadline,
                     submitted=is_submitted,
                     overdue=not is_submitted and is_passed(deadline, now),
+                    return_comment=returned.get((assessment.pk, agency.pk, stage)),
                 )
             )
     return found

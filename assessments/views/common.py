@@ -21,22 +21,55 @@ def protected(*methods):
     return decorate
 
 
+ROW_TAG = "at-row"
+
+
+def row_tag(criterion_id: int) -> str:
+    """The extra tags of a message that belongs beside one criterion's row of the entry page
+    (base.html leaves it out of the page-top list; the entry page shows it in the row)."""
+    return f"{ROW_TAG} row-{criterion_id}"
+
+
+def row_messages(request) -> tuple[dict[int, list], list]:
+    """The request's messages split into those of a row (by criterion id) and the rest."""
+    from django.contrib import messages
+
+    by_row: dict[int, list] = {}
+    rest = []
+    for message in messages.get_messages(request):
+        tags = (message.extra_tags or "").split()
+        row = next((t[4:] for t in tags if t.startswith("row-") and t[4:].isdigit()), None)
+        if ROW_TAG in tags and row is not None:
+            by_row.setdefault(int(row), []).append(message)
+        else:
+            rest.append(message)
+    return by_row, rest
+
+
 def local(value):
     return timezone.localtime(value) if value else None
 
 
-def tree_rows(result, wanted_leaves: dict) -> list[dict]:
-    """Tree order: every ancestor of a wanted leaf as a heading, then the leaves."""
+def tree_rows(result, wanted_leaves: dict, agency_id: int | None = None, shown=None) -> list[dict]:
+    """Tree order: every ancestor of a wanted leaf as a heading, then the leaves. With
+    `agency_id`, a field's part counts only what that agency enters (scoring.entered_part).
+    With `shown` (criterion ids, a search's result), only those leaves are listed; a field's
+    part still counts all of its wanted leaves."""
     rows = []
+    listed = wanted_leaves if shown is None else shown
     for field in result.fields:
         field_leaves = [leaf for leaf in field.leaves() if leaf.criterion.pk in wanted_leaves]
-        if not field_leaves:
+        if not any(leaf.criterion.pk in listed for leaf in field_leaves):
             continue
-        part = scoring.subtotal(field_leaves)
+        part = (
+            scoring.subtotal(field_leaves)
+            if agency_id is None
+            else scoring.entered_part(field_leaves, agency_id)
+        )
         for node in field.walk():
-            if node.is_leaf and node.criterion.pk not in wanted_leaves:
+            if node.is_leaf and node.criterion.pk not in listed:
                 continue
-            if not node.is_leaf and not any(leaf.criterion.pk in wanted_leaves for leaf in node.leaves()):
+            if not node.is_leaf and not any(leaf.criterion.pk in listed for leaf in node.leaves()):
                 continue
             score = node.score
             rows.append(

@@ -10,10 +10,13 @@ from django.urls import reverse
 
 from .. import permissions, scoring, services
 from ..forms import EntryForm, EvidenceForm
-from ..models import Criterion, Evidence, Stage
+from ..models import Assessment, Criterion, Evidence, Stage
+from ..scoring.search import criteria_matching
 from ..services import ConflictError, DomainError
-from ..services.deadlines import format_deadline
-from .common import protected, tree_rows
+from ..services.part_status import part_status, submissions_by_stage
+from .common import protected, row_messages, tree_rows
+
+SHOWS_COUNCIL = (Assessment.Phase.EXPLANATION, Assessment.Phase.RECHECK, Assessment.Phase.PUBLISHED)
 
 
 @protected("GET", "POST")
@@ -66,11 +69,17 @@ def _entry(request, pk, agency_pk, action):
     contributed = services.contributed_leaves(result, agency.pk)
     refusals = services.contribution_refusals(assessment, contributed) if role_can_write else {}
     remarks = services.remarks_by_criterion(assessment, own_leaves)
-    rows = tree_rows(result, own_leaves)
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    shown = (
+        {n.criterion.pk: n for n in criteria_matching(own_leaves.values(), query)} if query else own_leaves
+    )
+    at_rows, page_messages = row_messages(request)
+    rows = tree_rows(result, own_leaves, agency.pk, shown=shown)
     for row in rows:
         cid = row["node"].criterion.pk
         row["evidence"] = evidence.get(cid, [])
         row["remarks"] = remarks.get(cid, [])
+        row["messages"] = at_rows.get(cid, [])
         if cid in writable:
             row["editable"] = True
             row["inputs"] = form.row_inputs(cid)
@@ -84,7 +93,14 @@ def _entry(request, pk, agency_pk, action):
         "agency": agency,
         "state": state,
         "stage": state.stage,
+        # The council's scores and remarks: from the explanation phase on (not while it is
+        # still appraising).
+        "show_council": assessment.phase in SHOWS_COUNCIL,
         "rows": rows,
+        "query": query,
+        "found": len(shown) if query else None,
+        "page_messages": page_messages,
+        "status": part_status(state, submissions_by_stage(assessment, agency.pk)),
         "form": form,
         "can_write": can_write,
         "role_can_write": role_can_write,
@@ -96,7 +112,6 @@ def _entry(request, pk, agency_pk, action):
         "can_set_applicability": (
             permissions.can_set_applicability(request.user, assessment) and not assessment.is_locked
         ),
-        "deadline_text": format_deadline(state.deadline),
         "writable_ids": list(writable),
         "evidence_form": EvidenceForm(),
     }
@@ -110,7 +125,7 @@ def _warn_not_applicable(request, own_leaves) -> None:
         node.code
         for cid, node in own_leaves.items()
         if not node.applicable
-        and (request.POST.get(f"self_score_{cid}") or request.POST.get(f"response_{cid}"))
+        and any(request.POST.get(f"{key}_{cid}") for key in ("self_score", "response", "self_figures_0"))
     ]
     if codes:
         messages.warning(

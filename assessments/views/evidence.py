@@ -13,7 +13,7 @@ from ..forms import EvidenceForm
 from ..models import Criterion, Evidence
 from ..services import DomainError
 from ..services.evidence import file_type_of, served_name
-from .common import protected
+from .common import protected, row_tag
 
 SHOWN_INLINE = (Evidence.Kind.PDF, Evidence.Kind.IMAGE)
 
@@ -24,8 +24,11 @@ def evidence_upload(request, pk, agency_pk, criterion_pk):
     permissions.require_write(role_can_write)
     criterion = get_object_or_404(Criterion, pk=criterion_pk, framework_id=assessment.framework_id)
     form = EvidenceForm(request.POST, request.FILES)
+    at_row = row_tag(criterion.pk)  # shown beside the criterion's row, where the page lands
     if not form.is_valid():
-        messages.error(request, f"{criterion.code}: " + " ".join(form.errors.get("file", [])))
+        messages.error(
+            request, f"{criterion.code}: " + " ".join(form.errors.get("file", [])), extra_tags=at_row
+        )
     else:
         try:
             item = services.add_evidence(
@@ -36,9 +39,11 @@ def evidence_upload(request, pk, agency_pk, criterion_pk):
                 upload=form.cleaned_data["file"],
             )
         except DomainError as exc:
-            messages.error(request, f"{criterion.code}: {exc.message}")
+            messages.error(request, f"{criterion.code}: {exc.message}", extra_tags=at_row)
         else:
-            messages.success(request, f"{criterion.code}: đã tải lên “{item.original_name}”.")
+            messages.success(
+                request, f"{criterion.code}: đã tải lên “{item.original_name}”.", extra_tags=at_row
+            )
     return redirect(reverse("assessments:entry", args=[assessment.pk, agency.pk]) + f"#tc-{criterion.pk}")
 
 
@@ -87,12 +92,13 @@ def evidence_delete(request, evidence_pk):
         request.user, evidence.assessment_id, agency.pk
     )
     permissions.require_write(role_can_write)
+    at_row = row_tag(evidence.criterion_id)
     try:
         services.delete_evidence(user=request.user, evidence=evidence, agency=agency)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.message, extra_tags=at_row)
     else:
-        messages.success(request, f"Đã xóa “{evidence.original_name}”.")
+        messages.success(request, f"Đã xóa “{evidence.original_name}”.", extra_tags=at_row)
     return redirect(
         reverse("assessments:entry", args=[evidence.assessment_id, agency.pk])
         + f"#tc-{evidence.criterion_id}"

@@ -30,10 +30,11 @@ def home(request):
     context = {"now": timezone.now()}
     if permissions.is_department_editor(user):
         mine = services.editor_home(user)
-        results = scoring.compute_many(mine.open + mine.published)
+        results = scoring.compute_many(mine.open + mine.published + mine.closed)
         context |= {
             "is_editor": True,
             "rows": _rows(user, mine.open, own, results),
+            "closed_rows": _rows(user, mine.closed, own, results),
             "published_rows": _rows(user, mine.published, own, results),
             "due": mine.due,
         }
@@ -88,15 +89,12 @@ def _rows(user, assessments, own, results) -> list[dict]:
 
 def _links(user, assessment, own) -> list[dict]:
     links = []
-    if (
-        own is not None
-        and permissions.is_open(assessment)
-        and permissions.can_see_agency_part(user, assessment, own)
-    ):
+    if own is not None and permissions.can_see_agency_part(user, assessment, own):
+        answering = services.stage_of(assessment) is not None and not assessment.is_locked
         links.append(
             {
                 "url": reverse("assessments:entry", args=[assessment.pk, own.pk]),
-                "label": "Nhập liệu của cơ quan",
+                "label": "Nhập liệu của cơ quan" if answering else "Phần việc và kết quả của cơ quan",
             }
         )
     if permissions.can_view_progress(user, assessment):

@@ -66,6 +66,24 @@
     if (target.classList && target.classList.contains("score-input")) updateSubtotals();
   });
 
+  // "Tải lên" without a chosen file: say so beside the row instead of leaving the page.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-needs-file]") : null;
+    if (!button) return;
+    var picker = document.querySelector('input[type=file][form="' + button.getAttribute("form") + '"]');
+    var cell = button.closest("td") || document;
+    var error = cell.querySelector("[data-upload-error]");
+    if (picker && picker.files && picker.files.length) {
+      if (error) error.hidden = true;
+      return;
+    }
+    event.preventDefault();
+    if (error) {
+      error.textContent = button.getAttribute("data-needs-file");
+      error.hidden = false;
+    }
+  });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-confirm]") : null;
     if (button && !window.confirm(button.getAttribute("data-confirm"))) {
@@ -107,6 +125,8 @@
     var name = input.files && input.files.length ? input.files[0].name : "";
     label.textContent = name || "Chọn tệp…";
     picker.classList.toggle("chosen", !!name);
+    var error = picker.closest("td") ? picker.closest("td").querySelector("[data-upload-error]") : null;
+    if (error && name) error.hidden = true;
   });
 
   if (document.readyState === "loading") {

@@ -157,8 +157,19 @@ def test_editor_sees_only_its_criteria_and_no_results(world, clients):
     assert clients["viewer"].get(f"{base}/").json()["results"]["max"] == "7.0000"
 
 
-def test_editor_never_sees_closed_assessments(world, clients):
-    world["assessment"].phase = "published"
+def test_editor_never_sees_an_assessment_in_preparation(world, clients):
+    world["assessment"].phase = "preparation"
     world["assessment"].save()
     assert clients["editor"].get(f"/api/v1/assessments/{world['assessment'].pk}/").status_code == 404
     assert clients["viewer"].get(f"/api/v1/assessments/{world['assessment'].pk}/").status_code == 200
+
+
+def test_editor_reads_its_own_criteria_of_a_published_assessment_and_no_results(world, clients):
+    """As on its entry page (docs/permissions.md, "A department's results after the lock"):
+    after publication an editor still reads its own part, never the province's results."""
+    world["assessment"].phase = "published"
+    world["assessment"].save()
+    base = f"/api/v1/assessments/{world['assessment'].pk}"
+    assert clients["editor"].get(f"{base}/").json()["results"] is None
+    codes = {row["code"] for row in clients["editor"].get(f"{base}/scores/").json()["results"]}
+    assert codes == {"1.1", "1.2", "1.3"}

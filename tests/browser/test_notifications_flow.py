@@ -27,7 +27,7 @@ def _user(username, role, agency, name):
         last_name=last,
         email=f"{username}@example.test",
     )
-    Profile.objects.create(user=user, role=role, agency=agency)
+    Profile.objects.create(user=user, role=role, agency=agency, province=agency.province)
     return user
 
 

@@ -130,7 +130,8 @@ def test_entry_page_shows_not_applicable_without_an_input_and_a_smaller_subtotal
     client.force_login(world["editor"])
     html = client.get(_entry_url(world)).content.decode()
     assert f'name="self_score_{cid}"' in html
-    assert re.search(r"Tổng điểm tự đánh giá của cơ quan: <output[^>]*>0</output> / 4\b", html)
+    # What Sở Tư pháp enters: 1.1 and 1.2 (1.3, 1 point, comes from the leader survey).
+    assert re.search(r"Tổng điểm tự đánh giá của cơ quan: <output[^>]*>0</output> / 3\b", html)
     _mark(world)
     html = client.get(_entry_url(world)).content.decode()
     row = html[html.index(f'id="tc-{cid}"') :]
@@ -138,7 +139,7 @@ def test_entry_page_shows_not_applicable_without_an_input_and_a_smaller_subtotal
     assert "Không áp dụng" in row
     assert f'name="self_score_{cid}"' not in html
     assert f'name="self_score_{world["other_leaf"].pk}"' in html  # the rest stays editable
-    assert re.search(r"Tổng điểm tự đánh giá của cơ quan: <output[^>]*>0</output> / 2\b", html)
+    assert re.search(r"Tổng điểm tự đánh giá của cơ quan: <output[^>]*>0</output> / 1\b", html)
     assert f'id="ev-{cid}"' not in html  # no evidence for a criterion that does not apply
 
 

@@ -237,7 +237,14 @@ def test_department_editor_sees_what_concerns_its_agency(client, home_world):
     # the province's recent published results, newest first, figures only
     assert rows_of(response, "published_rows") == [("Tỉnh Thử", 2030), ("Tỉnh Thử", 2026), ("Tỉnh Thử", 2022)]
     published = Assessment.objects.get(subject=province, framework__year=2030)
-    assert f"/danh-gia/{published.pk}/" not in html
+    # Its parts that are closed now (appraisal, locked, published) stay readable, newest first
+    # (issue 13 item 5): the link opens its own part, read-only; the report stays closed.
+    closed = rows_of(response, "closed_rows")
+    assert closed[:4] == [("Tỉnh Thử", 2030), ("Tỉnh Thử", 2028), ("Tỉnh Thử", 2026), ("Tỉnh Thử", 2023)], (
+        closed
+    )
+    assert reverse("assessments:entry", args=[published.pk, stp.pk]) in html
+    assert reverse("reports:detail", args=[published.pk]) not in html
     assert "2 / 4" in html and "50,00" in html  # half of each leaf's max was appraised
     # deadline notices: only its own parts not yet sent (2020's is sent)
     assert [(item.agency.pk, item.assessment.year) for item in response.context["due"]] == [

@@ -252,21 +252,36 @@ def test_editor_cannot_write_after_submission_or_lock(client, world, users):
 
 
 @pytest.mark.django_db
-def test_editor_does_not_see_closed_assessments(client, world, users):
-    """A published (or not yet opened) assessment is outside an editor's scope: the home
-    page offers no way into it (a published one shows only its figures, among the province's
-    published results)."""
+def test_editor_does_not_see_an_assessment_in_preparation(client, world, users):
+    """An assessment not yet opened to departments is outside an editor's scope: no way in
+    from the home page, 404 by direct request."""
     assessment, stp = world["assessment"], world["agency"]
     client.force_login(users["editor"])
     entry_url = reverse("assessments:entry", args=[assessment.pk, stp.pk])
-    for phase in (Assessment.Phase.PUBLISHED, Assessment.Phase.PREPARATION):
-        Assessment.objects.filter(pk=assessment.pk).update(phase=phase)
-        assert client.get(entry_url).status_code == 404
-        html = client.get(reverse("assessments:home")).content.decode()
-        assert entry_url not in html
-        assert f"/danh-gia/{assessment.pk}/" not in html
-        if phase == Assessment.Phase.PREPARATION:
-            assert "2031" not in html
+    Assessment.objects.filter(pk=assessment.pk).update(phase=Assessment.Phase.PREPARATION)
+    assert client.get(entry_url).status_code == 404
+    html = client.get(reverse("assessments:home")).content.decode()
+    assert f"/danh-gia/{assessment.pk}/" not in html
+    assert "2031" not in html
+
+
+@pytest.mark.django_db
+def test_editor_reads_its_published_part_and_nothing_else(client, world, users):
+    """After publication an editor reads its own part, read-only (docs/permissions.md, "A
+    department's results after the lock"); the report, the progress and the appraisal pages and
+    other agencies' parts stay outside its scope (404)."""
+    assessment, stp = world["assessment"], world["agency"]
+    Assessment.objects.filter(pk=assessment.pk).update(phase=Assessment.Phase.PUBLISHED)
+    client.force_login(users["editor"])
+    entry_url = reverse("assessments:entry", args=[assessment.pk, stp.pk])
+    page = client.get(entry_url)
+    assert page.status_code == 200
+    assert 'value="save"' not in page.content.decode()
+    assert entry_url in client.get(reverse("assessments:home")).content.decode()
+    for name in ("reports:detail", "assessments:progress", "assessments:appraisal"):
+        assert client.get(reverse(name, args=[assessment.pk])).status_code == 404, name
+    other = reverse("assessments:entry", args=[assessment.pk, world["other"].pk])
+    assert client.get(other).status_code == 404
 
 
 PAGE_AFFORDANCES = {
