@@ -26,7 +26,7 @@ def part_status(state: PartState, submissions: dict[str, Submission]) -> PartSta
     deadline = format_deadline(state.deadline)
     if state.stage is not None and not assessment.is_locked:
         submission = state.submission
-        if state.is_submitted:
+        if state.is_submitted and submission is not None:  # is_submitted reads this submission
             sent = format_deadline(submission.submitted_at)
             return PartStatus("Đã gửi", "ok", f"Đã gửi lúc {sent}; chờ Sở Nội vụ xem xét.", deadline)
         if submission is not None and submission.status == Submission.Status.RETURNED:
