@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from . import scoring
-from .models import Agency, Assessment, Profile, Role, Subject, SubjectKind
+from .models import UNIT_KINDS, Agency, Assessment, Profile, Role, Subject, SubjectKind
 
 
 def profile_of(user) -> Profile | None:
@@ -98,7 +98,7 @@ def _in_province(province_id: int) -> Q:
     )
 
 
-_BELOW_PROVINCE = [SubjectKind.DEPARTMENT, SubjectKind.DISTRICT, SubjectKind.COMMUNE]
+_BELOW_PROVINCE = list(UNIT_KINDS)
 
 
 def assessments_in_province(user) -> QuerySet[Assessment]:
