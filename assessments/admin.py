@@ -2,13 +2,15 @@
 indented by level, and searchable by code and name."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import scoring
-from .admin_rules import CriterionRuleForm, ScoreFiguresForm
+from .admin_forms import ScoreAdminForm
+from .admin_rules import CriterionRuleForm
 from .admin_scope import OwnProvinceAdmin, ProvinceScopedAdmin
 from .decimals import format_index, format_score
 from .exchange.admin_mixins import AnnexExportMixin, ExchangeImportMixin
@@ -25,6 +27,7 @@ from .models import (
     Score,
     Subject,
 )
+from .services.errors import DomainError
 
 
 @admin.register(Subject)
@@ -148,26 +151,6 @@ SCORE_FIELD_OVERRIDES: dict[type[models.Field], dict[str, object]] = {
 }
 
 
-class ScoreInline(admin.TabularInline):
-    model = Score
-    form = ScoreFiguresForm
-    formfield_overrides = SCORE_FIELD_OVERRIDES
-    extra = 0
-    fields = [
-        "criterion",
-        "applicable",
-        "self_score",
-        "appraised_score",
-        "rechecked_score",
-        "appraisal_comment",
-    ]
-    autocomplete_fields = ["criterion"]
-    ordering = ["criterion__sort_key"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("criterion")
-
-
 @admin.register(Assessment)
 class AssessmentAdmin(ProvinceScopedAdmin, AnnexExportMixin, SimpleHistoryAdmin):
     """The assessment's page has an "Xuất phụ lục (Excel)" button (annex in the official layout)."""
@@ -178,7 +161,8 @@ class AssessmentAdmin(ProvinceScopedAdmin, AnnexExportMixin, SimpleHistoryAdmin)
     search_fields = ["subject__name", "subject__code"]
     autocomplete_fields = ["subject"]
     list_select_related = ["subject", "framework"]
-    readonly_fields = ["summary"]
+    # Lock and unlock are workflow actions with a written reason (progress page), not a tick here.
+    readonly_fields = ["is_locked", "summary"]
 
     @admin.display(description="năm", ordering="framework__year")
     def year_display(self, obj):
@@ -213,10 +197,12 @@ class AssessmentAdmin(ProvinceScopedAdmin, AnnexExportMixin, SimpleHistoryAdmin)
 
 @admin.register(Score)
 class ScoreAdmin(ProvinceScopedAdmin, ExchangeImportMixin, SimpleHistoryAdmin):
-    """Scores can be imported from the annex table: upload, preview, confirm (all or nothing)."""
+    """Scores can be imported from the annex table: upload, preview, confirm (all or nothing).
+    An edit here goes through services.scores.write_scores like every other write of a
+    score: refused on a locked assessment or above the maximum, with a written reason."""
 
     resource_classes = [AnnexResource]
-    form = ScoreFiguresForm
+    form = ScoreAdminForm
     formfield_overrides = SCORE_FIELD_OVERRIDES
     list_display = [
         "criterion_code",
@@ -237,12 +223,32 @@ class ScoreAdmin(ProvinceScopedAdmin, ExchangeImportMixin, SimpleHistoryAdmin):
     def criterion_code(self, obj):
         return obj.criterion.code
 
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["assessment", "criterion"] if obj is not None else []
+        return [*fixed, *super().get_readonly_fields(request, obj)]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def revert_disabled(self, request, obj=None):
+        # An old version is written back by editing the score (with a reason), not by "revert".
+        return True
+
     def save_model(self, request, obj, form, change):
-        obj._change_source = "admin"
-        obj.updated_by = request.user
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+        saved = form.write()
+        if saved:
+            obj.pk, obj.version = saved.pk, saved.version
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:  # refused under the lock (a race): nothing was written
+            self.message_user(request, f"Không lưu: {error.message}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(PublishedResult)

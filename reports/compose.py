@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from assessments.decimals import format_change, format_index, format_score
+from assessments.exchange.annex_rows import TOTAL_LABEL, annex_rows
 from assessments.models import ScoringMethod
 
 from . import charts
@@ -495,53 +496,64 @@ def section_proposals(facts: ReportFacts, text: dict) -> list[Block]:
 # --- annexes ------------------------------------------------------------------------------------
 
 
+ANNEX_LAYOUT = {  # column key: (width %, alignment)
+    "code": (7, "center"),
+    "name": (33, "left"),
+    "max": (9, "right"),
+    "self_score": (9, "right"),
+    "appraised": (9, "right"),
+    "rechecked": (9, "right"),
+    "not_applicable": (8, "center"),
+    "comment": (33, "left"),
+}
+
+
+def _annex_cell(line, key: str, align: str) -> Cell:
+    if key == "comment":
+        return Cell(rich_runs(line.comment))
+    if key == "not_applicable":
+        text = line.mark
+    elif key in ("code", "name"):
+        text = getattr(line, key)
+    else:
+        text = format_score(getattr(line, key))
+    return Cell([Run(text, bold=line.bold)], align)
+
+
 def annex_criteria(facts: ReportFacts, reference: str) -> Annex:
-    result = facts.result
+    """The rows of assessments.exchange.annex_rows, as the Excel export shows them."""
+    table = annex_rows(facts.result)
+    keys = [column.key for column in table.columns(every=False)]
+    extra = sum(ANNEX_LAYOUT[key][0] for key in keys) - 100
+    widths = {key: ANNEX_LAYOUT[key][0] for key in keys}
+    widths["name"] -= extra - extra // 2
+    widths["comment"] -= extra // 2
     columns = [
-        Column("STT", 7, "center"),
-        Column("Lĩnh vực/Tiêu chí/Tiêu chí thành phần", 33),
-        Column("Điểm chuẩn", 9, "right"),
-        Column("Điểm tự đánh giá", 9, "right"),
-        Column("Điểm thẩm định", 9, "right"),
-        Column("Ý kiến hội đồng thẩm định", 33),
+        Column(column.label, widths[column.key], ANNEX_LAYOUT[column.key][1])
+        for column in table.columns(every=False)
     ]
-    rows = []
-    for node in result.nodes():
-        bold = node.level == 1
-        name = node.name
-        rows.append(
-            Row(
-                cells=[
-                    Cell([Run(node.code, bold=bold)], "center"),
-                    Cell([Run(name, bold=bold)]),
-                    Cell([Run(format_score(node.applicable_max), bold=bold)], "right"),
-                    Cell([Run(format_score(node.self_score), bold=bold)], "right"),
-                    Cell([Run(format_score(node.appraised), bold=bold)], "right"),
-                    Cell(rich_runs(node.comment)),
-                ],
-                bold=bold,
-                level=node.level,
-            )
-        )
-    rows.append(
+    rows = [
         Row(
-            cells=[
-                Cell([]),
-                Cell([Run("TỔNG ĐIỂM", bold=True)]),
-                Cell([Run(format_score(result.applicable_max), bold=True)], "right"),
-                Cell([Run(format_score(result.self_score), bold=True)], "right"),
-                Cell([Run(format_score(result.appraised), bold=True)], "right"),
-                Cell([Run(f"Chỉ số: {format_index(result.index)}%", bold=True)]),
-            ],
-            bold=True,
+            cells=[_annex_cell(line, key, ANNEX_LAYOUT[key][1]) for key in keys],
+            bold=line.bold,
+            level=line.level,
         )
-    )
-    table = Table(columns, rows, css_class="annex-criteria")
+        for line in table.lines
+    ]
+    total = table.total
+    total_text = {"code": "", "name": TOTAL_LABEL, "not_applicable": "", "comment": total.note}
+
+    def total_cell(key: str) -> Cell:
+        text = total_text[key] if key in total_text else format_score(getattr(total, key))
+        return Cell([Run(text, bold=True)] if text else [], ANNEX_LAYOUT[key][1])
+
+    rows.append(Row(cells=[total_cell(key) for key in keys], bold=True))
+    table_block = Table(columns, rows, css_class="annex-criteria")
     return Annex(
         label="Phụ lục I",
         title=f"KẾT QUẢ ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {facts.year} CỦA {facts.subject.title.upper()}",
         subtitle=reference,
-        blocks=[table],
+        blocks=[table_block],
     )
 
 

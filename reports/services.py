@@ -6,7 +6,8 @@ import datetime
 
 from django.db import transaction
 
-from assessments.models import Assessment
+from assessments.models import Assessment, ChangeSource
+from assessments.services.history import stamp
 
 from .drafts import drafts_for
 from .facts import gather
@@ -88,8 +89,11 @@ def save_narrative(assessment: Assessment, user, data: dict, *, reason: str = ""
             texts.pop(code, None)
     narrative.field_texts = texts
     narrative.updated_by = user if getattr(user, "is_authenticated", False) else None
-    narrative._change_reason = reason or "Cập nhật nội dung báo cáo"
-    if narrative.updated_by is not None:
-        narrative._history_user = narrative.updated_by
+    stamp(
+        narrative,
+        user=narrative.updated_by,
+        source=ChangeSource.FORM,
+        reason=reason or "Cập nhật nội dung báo cáo",
+    )
     narrative.save()
     return narrative

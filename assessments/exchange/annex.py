@@ -1,6 +1,11 @@
 """Importing the per-criterion annex table, all or nothing: checked against the year's
 framework (or creating it from the table), parents against the sums of their children, the
-TỔNG ĐIỂM row at its own precision; leaf scores written with their history.
+TỔNG ĐIỂM row at its own precision; leaf scores and remarks written through the one score
+service (services.scores.write_scores: lock, maximum, version, history, workflow event).
+
+Columns the table does not have ("Điểm phúc tra", "Không áp dụng", the remark) leave what is
+stored as it is. A parent row's score that is a formula (or empty) is derived from its
+children; a typed one is checked against their sum. A remark on a parent row is kept.
 """
 
 from __future__ import annotations
@@ -9,8 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments import scoring
 from assessments.decimals import format_score
@@ -24,16 +27,22 @@ from assessments.models import (
     Subject,
     sort_key_for,
 )
+from assessments.services.errors import DomainError
+from assessments.services.history import stamp
+from assessments.services.rows import RowInput
+from assessments.services.scores import write_scores
 
 from .agencies import plan_agency_links, write_agency_links
 from .annex_table import (  # noqa: F401 - re-exported: the annex's reading and import in one place
     ANNEX_COLUMNS,
     FIELD_LABELS,
+    NUMBER_KEYS,
     AnnexRow,
     AnnexTable,
     choose_sheet,
     normalise_code,
     parse_annex,
+    uncomputed_message,
 )
 from .problems import CHANGED, NEW, UNCHANGED, ImportOutcome, RowChange
 from .tables import find_header
@@ -58,6 +67,11 @@ def _check_structure(table: AnnexTable, outcome: ImportOutcome) -> dict[str, Ann
     return by_code
 
 
+def _derived(row: AnnexRow, key: str, by_code) -> bool:
+    """A parent row's cell holding a formula: worked out from the children, not read."""
+    return key in row.formulas and any(code.rpartition(".")[0] == row.code for code in by_code)
+
+
 def _leaf_codes(codes) -> set[str]:
     parents = {code.rpartition(".")[0] for code in codes}
     return {code for code in codes if code not in parents}
@@ -73,9 +87,15 @@ class Plan:
     criteria: dict[str, Criterion]  # by code; unsaved when the framework is to be created
     assessment: Assessment | None
     leaves: list[AnnexRow]
-    values: dict[str, dict]  # leaf code -> new score values
+    values: dict[str, dict]  # code -> new values of its score row (a parent's: its remark)
     existing: dict[str, Score] = field(default_factory=dict)
     agency_links: dict[str, list] = field(default_factory=dict)  # a new framework's, by code
+    remarks: list[AnnexRow] = field(default_factory=list)  # parent rows whose remark is written
+
+    @property
+    def rows(self) -> list[AnnexRow]:
+        """The rows written, in the table's order."""
+        return sorted([*self.leaves, *self.remarks], key=lambda row: row.row)
 
 
 def _framework_for(subject: Subject, year: int) -> Framework | None:
@@ -95,7 +115,7 @@ def _check_against_framework(by_code, framework, outcome, label, cache=None) -> 
             outcome.error(
                 f"mã tiêu chí không có trong bộ tiêu chí năm {framework.year}", row.row, code, label
             )
-        elif row.max is not None and row.max != criterion.max_score:
+        elif row.max is not None and not _derived(row, "max", by_code) and row.max != criterion.max_score:
             outcome.error(
                 f"điểm chuẩn {format_score(row.max)} khác bộ tiêu chí năm {framework.year} "
                 f"({format_score(criterion.max_score)})",
@@ -132,10 +152,18 @@ def _new_criteria(by_code, leaves, framework, outcome, label) -> dict[str, Crite
             level=code.count(".") + 1,
             sort_key=sort_key_for(code),
         )
+    # A parent whose max is a formula (or empty) gets the sum of its children's, deepest first.
+    for code in sorted(criteria, key=lambda c: -c.count(".")):
+        row = by_code[code]
+        children = [c for c in criteria.values() if c.code.rpartition(".")[0] == code]
+        if children and (row.max is None or "max" in row.formulas):
+            criteria[code].max_score = sum((c.max_score for c in children), Decimal(0))
     return criteria
 
 
-def _leaf_values(row: AnnexRow, criterion: Criterion, outcome: ImportOutcome, label: str) -> dict:
+def _leaf_values(
+    row: AnnexRow, criterion: Criterion, outcome: ImportOutcome, label: str, columns: set, stored
+) -> dict:
     # A framework made from this table has no max where the table's max was refused.
     maximum = None if criterion.pk is None and "max" in row.invalid else criterion.max_score
     self_score = row.self_score
@@ -158,7 +186,11 @@ def _leaf_values(row: AnnexRow, criterion: Criterion, outcome: ImportOutcome, la
                 row.code,
                 label,
             )
-    for key, value in (("self_score", self_score), ("appraised", row.appraised)):
+    for key, uncomputed in row.uncomputed.items():
+        row.invalid.add(key)
+        outcome.error(uncomputed_message(key, uncomputed), row.row, row.code, label)
+    scores = {"self_score": self_score, "appraised": row.appraised, "rechecked": row.rechecked}
+    for key, value in scores.items():
         if value is not None and maximum is not None and value > maximum:
             row.invalid.add(key)
             outcome.error(
@@ -167,13 +199,59 @@ def _leaf_values(row: AnnexRow, criterion: Criterion, outcome: ImportOutcome, la
                 row.code,
                 label,
             )
-    return {"self_score": self_score, "appraised_score": row.appraised, "appraisal_comment": row.comment}
+    values = {"self_score": self_score, "appraised_score": row.appraised}
+    if "rechecked" in columns:
+        values["rechecked_score"] = row.rechecked
+    if "comment" in columns:
+        values["appraisal_comment"] = row.comment
+    if "not_applicable" in columns:
+        values["applicable"] = not row.not_applicable
+        if row.not_applicable:
+            _not_applicable_scores(row, values, stored, outcome, label)
+    return values
+
+
+SCORE_KEYS = {"self_score": "self_score", "appraised_score": "appraised", "rechecked_score": "rechecked"}
+
+
+def _not_applicable_scores(row: AnnexRow, values: dict, stored, outcome, label) -> None:
+    """A criterion "không áp dụng" takes no score: an empty cell keeps what is stored (not
+    counted while it does not apply), a new score is refused."""
+    for name, key in SCORE_KEYS.items():
+        if name not in values:
+            continue
+        value = values[name]
+        if value is None:
+            del values[name]
+        elif stored is None or getattr(stored, name) != value:
+            row.invalid.add(key)
+            outcome.error(
+                f"tiêu chí đánh dấu không áp dụng nhưng có {FIELD_LABELS[key]} {format_score(value)} "
+                "(để trống điểm của tiêu chí không áp dụng)",
+                row.row,
+                row.code,
+                label,
+            )
+
+
+def _planned_scores(plan: Plan) -> dict[str, Score]:
+    """The leaf score rows as they will stand after the import (unsaved), by code."""
+    planned = {}
+    for row in plan.leaves:
+        stored = plan.existing.get(row.code)
+        score = Score(applicable=stored.applicable if stored is not None else True)
+        if stored is not None:
+            for name in SCORE_KEYS:
+                setattr(score, name, getattr(stored, name))
+        for name, value in plan.values[row.code].items():
+            setattr(score, name, value)
+        planned[row.code] = score
+    return planned
 
 
 def _check_sums(plan: Plan, by_code, outcome, label) -> list:
     """Parents must equal the sums of their children; the TỔNG ĐIỂM row is compared at its precision."""
-    scores = {code: Score(applicable=True, **values) for code, values in plan.values.items()}
-    fields, nodes = scoring.roll_up_table(plan.criteria.values(), scores)
+    fields, nodes = scoring.roll_up_table(plan.criteria.values(), _planned_scores(plan))
     for code, node in nodes.items():
         row = by_code.get(code)
         if row is None or node.is_leaf:
@@ -186,11 +264,12 @@ def _check_sums(plan: Plan, by_code, outcome, label) -> list:
         for key, computed in (
             ("max", node.max),
             ("self_score", node.self_score),
-            ("appraised", node.appraised),
+            ("appraised", node.council_appraised),
+            ("rechecked", node.appraised),
         ):
             stated = getattr(row, key)
-            if stated is None or key in refused:
-                # A value refused below is reported once, on its own row.
+            if stated is None or key in refused or key in row.formulas:
+                # A value refused below is reported once, on its own row; a formula is derived.
                 continue
             if computed is None:
                 computed = Decimal(0)
@@ -207,11 +286,16 @@ def _check_sums(plan: Plan, by_code, outcome, label) -> list:
 
 def _check_total(total: AnnexRow, fields, outcome, label) -> None:
     result = scoring.Result(framework=Framework(), fields=fields, by_code={})
-    computed = {"max": result.max, "self_score": result.self_score, "appraised": result.appraised}
-    for key in ("max", "self_score", "appraised"):
+    computed = {
+        "max": result.max,
+        "self_score": result.self_score,
+        "appraised": result.council_appraised,
+        "rechecked": result.appraised,
+    }
+    for key in NUMBER_KEYS:
         stated = getattr(total, key)
         value = computed[key]
-        if stated is None or value is None:
+        if stated is None or value is None or key in total.formulas:
             continue
         places = max(0, -stated.as_tuple().exponent)
         if value.quantize(Decimal(1).scaleb(-places)) != stated.quantize(Decimal(1).scaleb(-places)):
@@ -251,26 +335,45 @@ def plan_import(
         criteria = _new_criteria(by_code, leaves, framework, outcome, label)
     links = plan_agency_links(by_code, subject, outcome, label) if framework.pk is None else {}
     assessment = None
+    existing: dict[str, Score] = {}
     if framework.pk is not None:
-        assessment = Assessment.objects.filter(subject=subject, framework=framework).first()
+        # Locked until the import's transaction ends: no one writes a score meanwhile.
+        assessment = (
+            Assessment.objects.select_for_update().filter(subject=subject, framework=framework).first()
+        )
+    if assessment is not None:
+        existing = {
+            s.criterion.code: s
+            for s in Score.objects.filter(assessment=assessment).select_related("criterion")
+        }
     leaf_rows = [by_code[code] for code in sorted(leaves, key=sort_key_for)]
-    values = {row.code: _leaf_values(row, criteria[row.code], outcome, label) for row in leaf_rows}
-    plan = Plan(subject, year, framework, criteria, assessment, leaf_rows, values, agency_links=links)
+    values = {
+        row.code: _leaf_values(row, criteria[row.code], outcome, label, table.columns, existing.get(row.code))
+        for row in leaf_rows
+    }
+    plan = Plan(
+        subject, year, framework, criteria, assessment, leaf_rows, values, existing, agency_links=links
+    )
+    if "comment" in table.columns:
+        for code, row in by_code.items():
+            stored = existing.get(code)
+            if code in leaves or code not in criteria:
+                continue
+            if row.comment or (stored is not None and stored.appraisal_comment):
+                plan.values[code] = {"appraisal_comment": row.comment}
+                plan.remarks.append(row)
     if all(code in criteria for code in by_code):
         fields = _check_sums(plan, by_code, outcome, label)
         if table.total is not None:
             _check_total(table.total, fields, outcome, label)
-    if plan.assessment is not None:
-        plan.existing = {
-            s.criterion.code: s
-            for s in Score.objects.filter(assessment=plan.assessment).select_related("criterion")
-        }
     return plan
 
 
 SCORE_FIELDS = [
     ("self_score", "điểm tự đánh giá"),
     ("appraised_score", "điểm thẩm định"),
+    ("rechecked_score", "điểm phúc tra"),
+    ("applicable", "áp dụng"),
     ("appraisal_comment", "ý kiến thẩm định"),
 ]
 
@@ -283,23 +386,29 @@ def _same(old, new) -> bool:
 
 def _changes(plan: Plan) -> list[RowChange]:
     changes = []
-    for row in plan.leaves:
+    for row in plan.rows:
         new = plan.values[row.code]
         old = plan.existing.get(row.code)
         if old is None:
-            fields = [(label, None, new[name]) for name, label in SCORE_FIELDS if new[name] not in (None, "")]
+            fields = [
+                (label, None, new[name])
+                for name, label in SCORE_FIELDS
+                if new.get(name) not in (None, "") and (name != "applicable" or not new[name])
+            ]
             changes.append(RowChange(row.row, row.code, NEW, fields=fields))
             continue
         fields = [
             (label, getattr(old, name), new[name])
             for name, label in SCORE_FIELDS
-            if not _same(getattr(old, name), new[name])
+            if name in new and not _same(getattr(old, name), new[name])
         ]
         changes.append(RowChange(row.row, row.code, CHANGED if fields else UNCHANGED, fields=fields))
     return changes
 
 
-def _write(plan: Plan, changes: list[RowChange], outcome: ImportOutcome, user=None) -> None:
+def _write(plan: Plan, changes: list[RowChange], label: str, user=None) -> None:
+    """Create the framework and the assessment if the table brought them, then write the
+    changed rows through the score service (which raises DomainError on a refusal)."""
     framework = plan.framework
     if framework.pk is None:
         framework.save()
@@ -313,38 +422,23 @@ def _write(plan: Plan, changes: list[RowChange], outcome: ImportOutcome, user=No
         plan.criteria = saved
         write_agency_links(plan.agency_links, saved)
     assessment = plan.assessment
+    reason = f"Nhập bảng phụ lục năm {plan.year}" + (f" (trang tính {label})" if label else "")
     if assessment is None:
         assessment = Assessment(subject=plan.subject, framework=framework, phase=Assessment.Phase.APPRAISAL)
-        assessment._change_source = ChangeSource.IMPORT
+        stamp(assessment, user=user, source=ChangeSource.IMPORT, reason=reason)
         assessment.save()
         plan.assessment = assessment
-    now = timezone.now()
     status = {c.code: c.status for c in changes}
-    created, updated = [], []
-    for row in plan.leaves:
-        values = plan.values[row.code]
-        if status[row.code] == NEW:
-            score = Score(assessment=assessment, criterion=plan.criteria[row.code], updated_by=user, **values)
-            created.append(score)
-        elif status[row.code] == CHANGED:
-            score = plan.existing[row.code]
-            for key, value in values.items():
-                setattr(score, key, value)
-            score.version += 1
-            score.updated_at = now
-            score.updated_by = user
-            updated.append(score)
-    history = {"custom_historical_attrs": {"change_source": ChangeSource.IMPORT}, "default_user": user}
-    if created:
-        bulk_create_with_history(created, Score, batch_size=500, **history)
-    if updated:
-        bulk_update_with_history(
-            updated,
-            Score,
-            ["self_score", "appraised_score", "appraisal_comment", "version", "updated_at", "updated_by"],
-            batch_size=500,
-            **history,
+    rows = {}
+    for row in plan.rows:
+        if status[row.code] == UNCHANGED:
+            continue
+        stored = plan.existing.get(row.code)
+        rows[plan.criteria[row.code].pk] = RowInput(
+            version=stored.version if stored is not None else 0, values=plan.values[row.code]
         )
+    if rows:
+        write_scores(user=user, assessment=assessment, rows=rows, source=ChangeSource.IMPORT, reason=reason)
 
 
 def import_annex_table(
@@ -389,7 +483,12 @@ def import_annex_table(
                 return outcome
         if dry_run:
             return outcome
-        _write(plan, changes, outcome, user=user)
+        try:
+            with transaction.atomic():
+                _write(plan, changes, table.sheet, user=user)
+        except DomainError as error:
+            outcome.error(error.message, sheet=table.sheet or "")
+            return outcome
         outcome.written = True
     return outcome
 

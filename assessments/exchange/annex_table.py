@@ -1,7 +1,11 @@
 """Reading the annex table (Phụ lục: STT | Lĩnh vực/Tiêu chí/Tiêu chí thành phần | Điểm chuẩn |
-Điểm tự đánh giá | Điểm thẩm định | Ý kiến hội đồng thẩm định) from a sheet: the header found by
-its text, title rows, repeated headers, the numbering row and the TỔNG ĐIỂM row recognised,
-numbers parsed; every problem located by row and code.
+Điểm tự đánh giá | Điểm thẩm định | [Điểm phúc tra] | [Không áp dụng] | Ý kiến hội đồng thẩm
+định) from a sheet: the header found by its text, title rows, repeated headers, the numbering
+row and the TỔNG ĐIỂM row recognised, numbers parsed; every problem located by row and code.
+
+A score cell holding a formula is recorded as such (AnnexRow.formulas): a parent row's formula
+is derived from its children by the import, whatever its cached value; a leaf's formula
+counts by its cached value, and one without a cached value is refused by the import.
 """
 
 from __future__ import annotations
@@ -10,9 +14,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from openpyxl.utils import get_column_letter
+
 from assessments.decimals import NotANumber, format_score, parse_decimal
 from assessments.models import ScoringMethod
 
+from .annex_rows import NOT_APPLICABLE_MARK
 from .problems import ImportOutcome
 from .tables import (
     Column,
@@ -32,6 +39,11 @@ def _words(text: str) -> set[str]:
     return set(text.split())
 
 
+def _score_header(text: str) -> bool:
+    """Not a "Số liệu …" column (the figure a score is computed from)."""
+    return not text.startswith("so lieu")
+
+
 ANNEX_COLUMNS = [
     Column("lead_agency", "Cơ quan chủ trì", lambda t: "chu tri" in t, required=False),
     Column(
@@ -47,14 +59,29 @@ ANNEX_COLUMNS = [
         required=False,
     ),
     Column(
+        "not_applicable",
+        "Không áp dụng",
+        lambda t: "khong ap dung" in t or t in ("kad", "not applicable"),
+        required=False,
+    ),
+    Column(
+        "rechecked",
+        "Điểm phúc tra",
+        lambda t: _score_header(t) and ("phuc tra" in t or t in ("rechecked score", "rechecked")),
+        required=False,
+    ),
+    Column(
         "self_score",
         "Điểm tự đánh giá",
-        lambda t: "tu danh gia" in t or "tdg" in _words(t) or "tu cham" in t or t == "self score",
+        lambda t: (
+            _score_header(t)
+            and ("tu danh gia" in t or "tdg" in _words(t) or "tu cham" in t or t == "self score")
+        ),
     ),
     Column(
         "appraised",
         "Điểm thẩm định",
-        lambda t: "tham dinh" in t or t in ("diem td", "appraised score", "appraised"),
+        lambda t: _score_header(t) and ("tham dinh" in t or t in ("diem td", "appraised score", "appraised")),
     ),
     Column(
         "max",
@@ -79,7 +106,16 @@ TOTAL_WORDS = ("tong diem", "tong cong", "tong so diem", "total")
 LEADER_SURVEY_REMARK = "dieu tra xa hoi hoc"
 PEOPLE_SURVEY_REMARK = "sipas"
 
-FIELD_LABELS = {"max": "điểm chuẩn", "self_score": "điểm tự đánh giá", "appraised": "điểm thẩm định"}
+FIELD_LABELS = {
+    "max": "điểm chuẩn",
+    "self_score": "điểm tự đánh giá",
+    "appraised": "điểm thẩm định",
+    "rechecked": "điểm phúc tra",
+}
+NUMBER_KEYS = tuple(FIELD_LABELS)
+MARK_YES = {fold(NOT_APPLICABLE_MARK), "co", "1", "kad", "khong ap dung", "v", "true", "yes"}
+MARK_NO = {"0", "khong", "false", "no"}
+MARK_SIGNS = {"✓", "✔", "☑"}
 
 
 @dataclass
@@ -90,11 +126,15 @@ class AnnexRow:
     max: Decimal | None = None
     self_score: Decimal | None = None
     appraised: Decimal | None = None
+    rechecked: Decimal | None = None
+    not_applicable: bool = False
     comment: str = ""
     lead_agency: str = ""  # "Cơ quan chủ trì"
     agencies: str = ""  # "Cơ quan tham mưu" / "Cơ quan phối hợp": names, first leads if no lead named
     self_present: bool = False
     invalid: set = field(default_factory=set)  # keys whose value was refused (not summed)
+    formulas: set = field(default_factory=set)  # keys whose cell is a formula
+    uncomputed: dict = field(default_factory=dict)  # key -> FormulaWithoutValue (no cached value)
 
     @property
     def survey_method(self) -> str | None:
@@ -113,6 +153,7 @@ class AnnexTable:
     header_row: int
     rows: list[AnnexRow] = field(default_factory=list)
     total: AnnexRow | None = None
+    columns: set[str] = field(default_factory=set)  # the keys of the columns the table has
 
 
 def normalise_code(value) -> str | None:
@@ -137,18 +178,29 @@ def _is_total(values, columns) -> bool:
     return False
 
 
-def _number(values, columns, key, row, code, outcome, sheet) -> tuple[Decimal | None, bool]:
-    """(parsed value, present) for one score cell; an error is recorded when it is not a number."""
-    raw = cell(values, columns.get(key))
+def uncomputed_message(key: str, formula: FormulaWithoutValue) -> str:
+    return (
+        f"{FIELD_LABELS[key]} ở ô {formula.ref} là công thức {formula.formula} chưa có giá trị đã tính "
+        "(hãy mở tệp bằng Excel, lưu lại rồi nhập lại)"
+    )
+
+
+def _number(
+    found: AnnexRow, key: str, values, columns, sheet: Sheet, outcome: ImportOutcome, label: str
+) -> tuple[Decimal | None, bool]:
+    """(parsed value, present) for one score cell of found; an error is recorded when it is
+    not a number. A formula is noted on found: its cached value, if any, is the value."""
+    row, code = found.row, found.code
+    index = columns.get(key)
+    raw = cell(values, index)
+    if isinstance(raw, str) and raw.strip().startswith("="):  # a formula read as its text
+        raw = FormulaWithoutValue(f"{get_column_letter(index + 1)}{row}", raw.strip())
     if isinstance(raw, FormulaWithoutValue):
-        outcome.error(
-            f"{FIELD_LABELS[key]} ở ô {raw.ref} là công thức {raw.formula} chưa có giá trị đã tính "
-            "(hãy mở tệp bằng Excel, lưu lại rồi nhập lại)",
-            row,
-            code,
-            sheet,
-        )
+        found.formulas.add(key)
+        found.uncomputed[key] = raw
         return None, True
+    if sheet.is_formula(row, index):
+        found.formulas.add(key)
     if is_blank(raw):
         return None, False
     if isinstance(raw, str):
@@ -156,12 +208,32 @@ def _number(values, columns, key, row, code, outcome, sheet) -> tuple[Decimal | 
     try:
         value = parse_decimal(raw)
     except NotANumber as exc:
-        outcome.error(f"{FIELD_LABELS[key]} {exc}", row, code, sheet)
+        outcome.error(f"{FIELD_LABELS[key]} {exc}", row, code, label)
         return None, True
     if value is not None and value < 0:
-        outcome.error(f"{FIELD_LABELS[key]} {format_score(value)} nhỏ hơn 0", row, code, sheet)
+        outcome.error(f"{FIELD_LABELS[key]} {format_score(value)} nhỏ hơn 0", row, code, label)
         return None, True
     return value, value is not None
+
+
+def _mark(found: AnnexRow, values, columns, outcome: ImportOutcome, label: str) -> bool:
+    """The "Không áp dụng" column: "x" (or "có", "1", "✓") marks it; empty does not."""
+    raw = cell(values, columns.get("not_applicable"))
+    if is_blank(raw) or isinstance(raw, FormulaWithoutValue):
+        return False
+    text = clean_text(raw)
+    if text in MARK_SIGNS or fold(text) in MARK_YES:
+        return True
+    if fold(text) in MARK_NO:
+        return False
+    outcome.error(
+        f"cột Không áp dụng ghi “{text}”: ghi {NOT_APPLICABLE_MARK} nếu tiêu chí không áp dụng, "
+        "để trống nếu có áp dụng",
+        found.row,
+        found.code,
+        label,
+    )
+    return False
 
 
 def parse_annex(sheet: Sheet, outcome: ImportOutcome, label: str | None = None) -> AnnexTable | None:
@@ -182,7 +254,7 @@ def parse_annex(sheet: Sheet, outcome: ImportOutcome, label: str | None = None) 
         )
         return None
     columns = header.columns
-    table = AnnexTable(sheet=label, header_row=header.row)
+    table = AnnexTable(sheet=label, header_row=header.row, columns=set(columns))
     code_column = columns["code"]
     for number, values in sheet.rows[header.position + 1 :]:
         first = cell(values, code_column)
@@ -195,8 +267,8 @@ def parse_annex(sheet: Sheet, outcome: ImportOutcome, label: str | None = None) 
             continue
         if _is_total(values, columns):
             total = AnnexRow(row=number, code="TỔNG ĐIỂM")
-            for key in ("max", "self_score", "appraised"):
-                value, _ = _number(values, columns, key, number, total.code, outcome, label)
+            for key in NUMBER_KEYS:
+                value, _ = _number(total, key, values, columns, sheet, outcome, label)
                 setattr(total, key, value)
             table.total = total
             continue
@@ -206,9 +278,7 @@ def parse_annex(sheet: Sheet, outcome: ImportOutcome, label: str | None = None) 
             continue
         code = normalise_code(raw_code)
         if code is None:
-            has_numbers = any(
-                not is_blank(cell(values, columns.get(key))) for key in ("max", "self_score", "appraised")
-            )
+            has_numbers = any(not is_blank(cell(values, columns.get(key))) for key in NUMBER_KEYS)
             if has_numbers:
                 outcome.error("có điểm nhưng không có mã tiêu chí (cột STT)", number, sheet=label)
             elif table.rows:
@@ -224,22 +294,17 @@ def parse_annex(sheet: Sheet, outcome: ImportOutcome, label: str | None = None) 
         row.comment = clean_text(cell(values, columns.get("comment")))
         row.lead_agency = clean_text(cell(values, columns.get("lead_agency")))
         row.agencies = clean_text(cell(values, columns.get("agencies")))
-        seen = len(outcome.errors)
-        row.max, present = _number(values, columns, "max", number, code, outcome, label)
-        if not present:
-            outcome.error("thiếu điểm chuẩn", number, code, label)
-        if len(outcome.errors) > seen:
-            row.invalid.add("max")
-        seen = len(outcome.errors)
-        row.self_score, row.self_present = _number(
-            values, columns, "self_score", number, code, outcome, label
-        )
-        if len(outcome.errors) > seen:
-            row.invalid.add("self_score")
-        seen = len(outcome.errors)
-        row.appraised, _ = _number(values, columns, "appraised", number, code, outcome, label)
-        if len(outcome.errors) > seen:
-            row.invalid.add("appraised")
+        for key in NUMBER_KEYS:
+            seen = len(outcome.errors)
+            value, present = _number(row, key, values, columns, sheet, outcome, label)
+            setattr(row, key, value)
+            if key == "max" and not present:
+                outcome.error("thiếu điểm chuẩn", number, code, label)
+            if key == "self_score":
+                row.self_present = present
+            if len(outcome.errors) > seen:
+                row.invalid.add(key)
+        row.not_applicable = _mark(row, values, columns, outcome, label)
         table.rows.append(row)
     if not table.rows:
         outcome.error("Bảng không có dòng tiêu chí nào dưới dòng tiêu đề.", sheet=label)

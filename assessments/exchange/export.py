@@ -1,7 +1,9 @@
 """The annex table as an .xlsx in the official layout: title, header repeated on every printed
-page, bold field rows, scores as numbers shown with a decimal comma, comments, total row.
+page, bold field rows, scores as numbers shown with a decimal comma, parent rows and the total
+as SUM formulas over their children, comments.
 
-Every figure is read from assessments.scoring; the file imports back unchanged.
+The rows come from exchange.annex_rows (the report's annex reads the same); the file imports
+back unchanged.
 """
 
 from __future__ import annotations
@@ -21,18 +23,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assessments import scoring
 from assessments.models import Assessment
 
+from .annex_rows import SCORE_KEYS, TOTAL_LABEL, annex_rows
 from .tables import clean_text
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADER = [
-    "STT",
-    "Lĩnh vực/Tiêu chí/Tiêu chí thành phần",
-    "Điểm chuẩn",
-    "Điểm tự đánh giá",
-    "Điểm thẩm định",
-    "Ý kiến hội đồng thẩm định",
-]
-WIDTHS = [9, 60, 11, 12, 12, 70]
+WIDTHS = {
+    "code": 9,
+    "name": 60,
+    "max": 11,
+    "self_score": 12,
+    "appraised": 12,
+    "rechecked": 12,
+    "not_applicable": 10,
+    "comment": 70,
+}
+WRAPPED = ("name", "comment")
 FONT_NAME = "Times New Roman"
 # Characters that make a spreadsheet read a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -74,8 +79,42 @@ def _set_score(cell, value: Decimal | None) -> None:
     cell.number_format = number_format(value)
 
 
+def _sum(refs: list[str]) -> str:
+    """A parent's score: the sum of its children's cells, empty when none of them has one."""
+    cells = ",".join(refs)
+    return f'=IF(COUNT({cells})=0,"",SUM({cells}))'
+
+
+def _final_sum(appraised: list[str], rechecked: list[str]) -> str:
+    """A parent's score that counts: each child's re-check where there is one, else its
+    appraised score."""
+    terms = "+".join(f'IF({r}="",N({a}),N({r}))' for a, r in zip(appraised, rechecked, strict=True))
+    return f'=IF(COUNT({",".join(appraised + rechecked)})=0,"",{terms})'
+
+
+def _formulas(letters: dict[str, str], rows: list[int]) -> dict[str, str]:
+    """The SUM formulas of a row whose parts are on the given rows (children or fields)."""
+    refs = {key: [f"{letters[key]}{row}" for row in rows] for key in letters}
+    formulas = {"max": "=SUM({})".format(",".join(refs["max"]))}
+    for key in ("self_score", "appraised"):
+        formulas[key] = _sum(refs[key])
+    formulas["rechecked"] = _final_sum(refs["appraised"], refs["rechecked"])
+    return formulas
+
+
+def _set_formula(cell, formula: str, value: Decimal | None) -> None:
+    cell.value = formula
+    cell.number_format = number_format(value) if value is not None else "General"
+
+
 def export_annex(assessment: Assessment) -> AnnexExport:
-    result = scoring.compute(assessment)
+    """The annex in the exchange layout (every column of annex_rows.COLUMNS). Parent rows and
+    the total are SUM formulas over their children, so a figure edited in Excel keeps them
+    right; the import derives them again from the children."""
+    table = annex_rows(scoring.compute(assessment))
+    columns = table.columns(every=True)
+    position = {column.key: index for index, column in enumerate(columns, start=1)}
+    letters = {key: get_column_letter(position[key]) for key in SCORE_KEYS}
     subject = assessment.subject
     year = assessment.framework.year
     wb = Workbook()
@@ -88,55 +127,65 @@ def export_annex(assessment: Assessment) -> AnnexExport:
     bold = Font(name=FONT_NAME, size=12, bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    width = len(columns)
 
     ws.append(["PHỤ LỤC"])
     ws.append([f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year} CỦA {subject.title.upper()}"])
     ws.append([f"(Đánh giá theo {assessment.framework.name})"])
     for row in (1, 2, 3):
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(HEADER))
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
         ws.cell(row=row, column=1).font = bold if row < 3 else Font(name=FONT_NAME, size=12, italic=True)
         ws.cell(row=row, column=1).alignment = centre
     ws.append([])
     header_row = 5
-    ws.append(HEADER)
-    for column in range(1, len(HEADER) + 1):
+    ws.append([column.label for column in columns])
+    for column in range(1, width + 1):
         c = ws.cell(row=header_row, column=column)
         c.font = bold
         c.alignment = centre
         c.border = border
         c.fill = PatternFill("solid", fgColor="DDEBF7")
-    rows = 0
-    r = header_row
-    for node in result.nodes():
-        r += 1
-        _set_text(ws.cell(row=r, column=1), node.code)
-        _set_text(ws.cell(row=r, column=2), node.name)
-        _set_score(ws.cell(row=r, column=3), node.max)
-        _set_score(ws.cell(row=r, column=4), node.self_score)
-        _set_score(ws.cell(row=r, column=5), node.appraised)
-        if node.is_leaf and node.score is not None and node.score.appraisal_comment:
-            _set_text(ws.cell(row=r, column=6), clean_text(node.score.appraisal_comment))
-        font = bold if node.level == 1 else base
-        for column in range(1, len(HEADER) + 1):
+    row_of = {line.code: header_row + number for number, line in enumerate(table.lines, start=1)}
+    for line in table.lines:
+        r = row_of[line.code]
+        _set_text(ws.cell(row=r, column=position["code"]), line.code)
+        _set_text(ws.cell(row=r, column=position["name"]), line.name)
+        if line.is_leaf:
+            for key in SCORE_KEYS:
+                _set_score(ws.cell(row=r, column=position[key]), getattr(line, key))
+        else:
+            formulas = _formulas(letters, [row_of[code] for code in line.children])
+            for key in SCORE_KEYS:
+                if key == "rechecked" and not table.has_recheck:
+                    continue
+                _set_formula(ws.cell(row=r, column=position[key]), formulas[key], getattr(line, key))
+        ws.cell(row=r, column=position["not_applicable"]).value = line.mark or None
+        if line.comment:
+            _set_text(ws.cell(row=r, column=position["comment"]), clean_text(line.comment))
+        font = bold if line.bold else base
+        for key, column in position.items():
             c = ws.cell(row=r, column=column)
             c.font = font
             c.border = border
-            c.alignment = wrap if column in (2, 6) else Alignment(horizontal="center", vertical="top")
-        rows += 1
-    r += 1
-    ws.cell(row=r, column=1).value = "TỔNG ĐIỂM"
+            c.alignment = wrap if key in WRAPPED else Alignment(horizontal="center", vertical="top")
+    r = header_row + len(table.lines) + 1
+    total = table.total
+    ws.cell(row=r, column=1).value = TOTAL_LABEL
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
-    _set_score(ws.cell(row=r, column=3), result.max)
-    _set_score(ws.cell(row=r, column=4), result.self_score)
-    _set_score(ws.cell(row=r, column=5), result.appraised)
-    for column in range(1, len(HEADER) + 1):
+    formulas = _formulas(letters, [row_of[line.code] for line in table.lines if line.level == 1])
+    for key in SCORE_KEYS:
+        if key == "rechecked" and not table.has_recheck:
+            continue
+        _set_formula(ws.cell(row=r, column=position[key]), formulas[key], getattr(total, key))
+    ws.cell(row=r, column=position["comment"]).value = total.note
+    for key, column in position.items():
         c = ws.cell(row=r, column=column)
         c.font = bold
         c.border = border
-        c.alignment = centre if column < 6 else wrap
-    for index, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = f"A{header_row + 1}"
+        c.alignment = wrap if key in WRAPPED else centre
+    for key, column in position.items():
+        ws.column_dimensions[get_column_letter(column)].width = WIDTHS[key]
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -146,4 +195,4 @@ def export_annex(assessment: Assessment) -> AnnexExport:
     buffer = io.BytesIO()
     wb.save(buffer)
     filename = f"phu-luc-chi-so-cchc-{year}-{slug(subject.name)}.xlsx"
-    return AnnexExport(filename, CONTENT_TYPE, buffer.getvalue(), rows)
+    return AnnexExport(filename, CONTENT_TYPE, buffer.getvalue(), len(table.lines))

@@ -65,6 +65,8 @@ class RowChange:
 
 
 def show(value) -> str:
+    if isinstance(value, bool):
+        return "có" if value else "không"
     if value is None or value == "":
         return "(trống)"
     if isinstance(value, Decimal):

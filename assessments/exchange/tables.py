@@ -38,6 +38,11 @@ class FormulaWithoutValue:
 class Sheet:
     name: str
     rows: list[tuple[int, list]]  # (spreadsheet row number, cell values); blank rows left out
+    # (row number, column index) of every formula cell, whether or not it has a cached value.
+    formulas: set[tuple[int, int]] = field(default_factory=set)
+
+    def is_formula(self, row: int, index: int | None) -> bool:
+        return index is not None and (row, index) in self.formulas
 
 
 def read_tables(data: bytes, filename: str = "") -> list[Sheet]:
@@ -128,7 +133,7 @@ def read_xlsx(data: bytes) -> list[Sheet]:
                         f"Tệp có hơn {MAX_ROWS:,} dòng dữ liệu; hãy tách tệp.".replace(",", ".")
                     )
                 rows.append((number, values))
-            sheets.append(Sheet(ws.title, rows))
+            sheets.append(Sheet(ws.title, rows, {(row, col - 1) for row, col in sheet_formulas}))
     finally:
         workbook.close()
     return sheets

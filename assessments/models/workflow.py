@@ -176,6 +176,7 @@ class WorkflowAction(models.TextChoices):
     PHASE = "phase", "Chuyển giai đoạn"
     EVIDENCE_ADD = "evidence_add", "Tải lên tài liệu kiểm chứng"
     EVIDENCE_DELETE = "evidence_delete", "Xóa tài liệu kiểm chứng"
+    SCORE = "score", "Ghi điểm"
 
 
 class WorkflowEvent(models.Model):

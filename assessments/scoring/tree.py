@@ -45,7 +45,8 @@ class Node:
     max: Decimal = ZERO
     applicable_max: Decimal = ZERO
     self_score: Decimal | None = None
-    appraised: Decimal | None = None
+    appraised: Decimal | None = None  # the score that counts: re-checked (phúc tra) where there was one
+    council_appraised: Decimal | None = None  # the appraisal council's score, before any re-check
     applicable: bool = True
     leaf_count: int = 0
     scored_leaves: int = 0
@@ -200,6 +201,18 @@ class Result:
     def appraised(self) -> Decimal | None:
         """The points that count: inside the scale, plus bonus, less deduction (never below 0)."""
         return _with_sections(self.main_appraised, self.bonus, self.deduction)
+
+    @property
+    def council_appraised(self) -> Decimal | None:
+        return _sum_present(f.council_appraised for f in self.fields)
+
+    @property
+    def has_recheck(self) -> bool:
+        """Whether any counted leaf has a re-check (phúc tra) score."""
+        return any(
+            leaf.applicable and leaf.score is not None and leaf.score.rechecked_score is not None
+            for leaf in self.leaves()
+        )
 
     @property
     def index(self) -> Decimal | None:
@@ -433,6 +446,7 @@ def _roll_up(node: Node) -> None:
         if score is not None and node.applicable:
             node.self_score = score.self_score
             node.appraised = score.final_score
+            node.council_appraised = score.appraised_score
             node.scored_leaves = 1 if node.appraised is not None else 0
         return
     for child in node.children:
@@ -442,6 +456,7 @@ def _roll_up(node: Node) -> None:
     node.applicable = any(c.applicable for c in node.children)
     node.self_score = _sum_present(c.self_score for c in node.children)
     node.appraised = _sum_present(c.appraised for c in node.children)
+    node.council_appraised = _sum_present(c.council_appraised for c in node.children)
     node.leaf_count = sum(c.leaf_count for c in node.children)
     node.scored_leaves = sum(c.scored_leaves for c in node.children)
     cap_section(node)

@@ -1,5 +1,6 @@
 """Every write of the self-assessment workflow is a service function here: atomic, raising
-DomainError with a Vietnamese message, leaving a history entry."""
+DomainError with a Vietnamese message, leaving a history entry. Every write of a score goes
+through write_scores (services.scores)."""
 
 from .contributions import (
     check_can_contribute,
@@ -25,11 +26,12 @@ from .entry import agency_state, return_part, save_part, stage_leaves, submit_pa
 from .errors import ConflictError, DomainError
 from .evidence import add_evidence, delete_evidence, detect_type
 from .figures import declare_figures, resolve_figures
-from .history import HistoryEntry, criterion_history
+from .history import HistoryEntry, criterion_history, stamp
 from .home import HomeFilter, answering_assessments, assessment_years, editor_home, province_assessments
 from .progress import AgencyProgress, agency_progress
 from .reminders import due_for_user, open_parts, open_parts_many, send_reminders
 from .rows import RowInput
+from .scores import write_scores
 from .setup import copy_framework, open_assessment
 from .workflow import (
     agencies_of,
@@ -93,7 +95,9 @@ __all__ = [
     "set_phase",
     "stage_leaves",
     "stage_of",
+    "stamp",
     "submit_part",
     "unlock",
     "writable_leaves",
+    "write_scores",
 ]

@@ -19,7 +19,9 @@ from .contributions import refuse_frozen
 from .deadlines import PartState, format_deadline, part_state
 from .errors import DomainError
 from .figures import resolve_figures
-from .rows import RowInput, apply_rows, check_score
+from .history import stamp
+from .rows import RowInput
+from .scores import write_scores
 
 STAGE_FIELDS: dict[str, tuple[str, ...]] = {
     Stage.SELF_ASSESSMENT: ("self_score", "explanation", "self_figures"),
@@ -95,9 +97,17 @@ def save_part(
                 deadline = state.deadlines.for_criterion(agency.pk, criterion_id)
                 raise DomainError(f"{node.code}: đã quá hạn ({format_deadline(deadline)}).")
             resolve_figures({criterion_id: node}, {criterion_id: row})
-            check_score(row.values.get("self_score"), node.max, "điểm tự đánh giá", node.code)
         refuse_frozen(assessment, state.stage, {cid: leaves[cid] for cid in rows})
-        return apply_rows(user=user, assessment=assessment, rows=rows, source=source)
+        return write_scores(
+            user=user,
+            assessment=assessment,
+            rows=rows,
+            source=source,
+            fields=allowed,
+            result=result,
+            agency=agency,
+            stage=state.stage,
+        )
 
 
 def submit_part(
@@ -135,9 +145,7 @@ def submit_part(
         submission.status = Submission.Status.SUBMITTED
         submission.submitted_at = now
         submission.submitted_by = user
-        submission._change_source = ChangeSource.FORM
-        submission._history_user = user
-        submission._change_reason = "Gửi"
+        stamp(submission, user=user, source=ChangeSource.FORM, reason="Gửi")
         submission.save()
         answers = []
         for node in leaves.values():
@@ -192,9 +200,7 @@ def return_part(*, user, assessment, agency, comment: str, stage: str | None = N
         submission.returned_at = now
         submission.returned_by = user
         submission.return_comment = comment
-        submission._change_source = ChangeSource.FORM
-        submission._history_user = user
-        submission._change_reason = comment
+        stamp(submission, user=user, source=ChangeSource.FORM, reason=comment)
         submission.save()
         WorkflowEvent.objects.create(
             assessment=assessment,

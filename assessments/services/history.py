@@ -1,6 +1,7 @@
-"""The history of one criterion in one assessment: each change of its score row (who, when,
-old → new, from where and why, from django-simple-history) and the workflow events that
-concern it, newest first. Read only."""
+"""History: the one helper that stamps a save with who, where from and why
+(django-simple-history reads it), and the history of one criterion in one assessment: each
+change of its score row (who, when, old → new, from where and why) and the workflow events
+that concern it, newest first."""
 
 from __future__ import annotations
 
@@ -10,6 +11,17 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from ..models import CriterionRemark, Score, WorkflowEvent
+
+
+def stamp(instance, *, user, source: str, reason: str = ""):
+    """Mark the next save of instance with who made it, where from (ChangeSource) and why.
+    Every service sets these three through here, never by hand."""
+    instance._change_source = source
+    instance._history_user = user
+    if reason:
+        instance._change_reason = reason
+    return instance
+
 
 # Bookkeeping columns, never shown as a change.
 HISTORY_EXCLUDED = ["version", "updated_at", "updated_by", "assessment", "criterion"]
@@ -78,10 +90,15 @@ def criterion_history(assessment, criterion, responsible_ids) -> list[HistoryEnt
                 )
             )
     entries.extend(_remark_entries(assessment, criterion))
-    events = WorkflowEvent.objects.filter(
-        Q(criterion=criterion) | Q(criterion__isnull=True, agency_id__in=list(responsible_ids)),
-        assessment=assessment,
-    ).select_related("user", "agency", "criterion")
+    # A score write is shown by its own record above, with its source and reason.
+    events = (
+        WorkflowEvent.objects.filter(
+            Q(criterion=criterion) | Q(criterion__isnull=True, agency_id__in=list(responsible_ids)),
+            assessment=assessment,
+        )
+        .exclude(action=WorkflowEvent.Action.SCORE)
+        .select_related("user", "agency", "criterion")
+    )
     entries.extend(
         HistoryEntry(kind="event", when=event.created_at, user=event.user, event=event) for event in events
     )

@@ -21,7 +21,9 @@ from ..models import (
 from .deadlines import appraisal_state, format_deadline
 from .errors import DomainError
 from .figures import resolve_figures
-from .rows import RowInput, apply_rows, check_score, save_score
+from .history import stamp
+from .rows import RowInput
+from .scores import write_scores
 
 
 def _locked(assessment: Assessment) -> Assessment:
@@ -29,9 +31,7 @@ def _locked(assessment: Assessment) -> Assessment:
 
 
 def _save_assessment(assessment: Assessment, user, reason: str) -> None:
-    assessment._change_source = ChangeSource.FORM
-    assessment._history_user = user
-    assessment._change_reason = reason
+    stamp(assessment, user=user, source=ChangeSource.FORM, reason=reason)
     assessment.save()
 
 
@@ -186,8 +186,9 @@ def save_appraisal(*, user, assessment, rows: dict[int, RowInput], source=Change
             if set(row.values) - set(fields):
                 raise DomainError(f"{node.code}: không được sửa trường này ở giai đoạn hiện tại.")
             resolve_figures({criterion_id: node}, {criterion_id: row})
-            check_score(row.values.get(fields[0]), node.max, "điểm", node.code)
-        return apply_rows(user=user, assessment=assessment, rows=rows, source=source)
+        return write_scores(
+            user=user, assessment=assessment, rows=rows, source=source, fields=fields, result=result
+        )
 
 
 def set_applicable(
@@ -211,10 +212,16 @@ def set_applicable(
         if (score.applicable if score is not None else True) == applicable:
             state = "đang được áp dụng" if applicable else "đã được đánh dấu không áp dụng"
             raise DomainError(f"{criterion.code}: tiêu chí {state}, không có gì thay đổi.")
-        if score is None:
-            score = Score(assessment=assessment, criterion=criterion, version=0)
-        score.applicable = applicable
-        return save_score(score, user=user, source=source, reason=reason)
+        row = RowInput(version=score.version if score is not None else 0, values={"applicable": applicable})
+        saved = write_scores(
+            user=user,
+            assessment=assessment,
+            rows={criterion.pk: row},
+            source=source,
+            reason=reason,
+            fields=("applicable",),
+        )
+        return saved[0]
 
 
 def agencies_of(assessment: Assessment) -> list[Agency]:

@@ -33,6 +33,20 @@ def reference_rows() -> list[list[str]]:
     return [row + [""] * (6 - len(row)) for row in rows[1:]]
 
 
+# The shipped sample keeps no remark on a parent row: the reference as it is stored there.
+AS_IN_THE_SAMPLE = {"2.4": {5: ""}, "5.7": {5: ""}, "8.1": {5: ""}}
+
+
+def rows_with(changes: dict[str, dict[int, str]], extra=(), drop=()):
+    rows = [list(r) for r in reference_rows() if r[0] not in drop]
+    for row in rows:
+        for column, value in changes.get(row[0], {}).items():
+            row[column] = value
+    for position, row in extra:
+        rows.insert(position, row)
+    return rows
+
+
 def _number_cell(text: str, as_number: bool):
     if text == "":
         return None

@@ -44,7 +44,8 @@ def test_preview_then_confirm(admin_client, provinces):
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Xem trước: 101 dòng mới, 0 dòng thay đổi, 0 dòng không đổi" in page
+    # 101 leaves, and the remarks of the three parent rows 2.4, 5.7 and 8.1.
+    assert "Xem trước: 104 dòng mới, 0 dòng thay đổi, 0 dòng không đổi" in page
     assert "Sẽ thực hiện: Tạo bộ tiêu chí năm 2023" in page
     assert "(4.3.4): tiêu chí chấm qua điều tra xã hội học có điểm tự đánh giá 0" in page
     assert "Xác nhận nhập" in page
@@ -56,10 +57,10 @@ def test_preview_then_confirm(admin_client, provinces):
 
     assert response.status_code == 200
     messages = [str(m) for m in response.context["messages"]]
-    assert "Đã nhập: 101 dòng mới, 0 dòng thay đổi, 0 dòng không đổi." in messages
+    assert "Đã nhập: 104 dòng mới, 0 dòng thay đổi, 0 dòng không đổi." in messages
     assessment = Assessment.objects.get(subject=subject, framework__year=2023)
-    assert assessment.scores.count() == 101
-    assert Score.history.filter(change_source=ChangeSource.IMPORT).count() == 101
+    assert assessment.scores.count() == 104
+    assert Score.history.filter(change_source=ChangeSource.IMPORT).count() == 104
 
 
 def test_preview_lists_row_errors_and_offers_no_confirm(admin_client, provinces):

@@ -9,9 +9,27 @@ from django.core.management.base import CommandError
 
 from assessments import scoring
 from assessments.exchange.annex import import_annex
-from assessments.models import Assessment, ChangeSource, Criterion, Framework, Score, ScoringMethod, Subject
+from assessments.models import (
+    Assessment,
+    ChangeSource,
+    Criterion,
+    Framework,
+    Score,
+    ScoringMethod,
+    Subject,
+    WorkflowEvent,
+)
 
-from .conftest import ANNEX_TSV, HEADER, annex_workbook, reference_rows, to_bytes, tsv_bytes
+from .conftest import (
+    ANNEX_TSV,
+    AS_IN_THE_SAMPLE,
+    HEADER,
+    annex_workbook,
+    reference_rows,
+    rows_with,
+    to_bytes,
+    tsv_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,16 +82,6 @@ def snapshot():
     )
 
 
-def rows_with(changes: dict[str, dict[int, str]], extra=(), drop=()):
-    rows = [list(r) for r in reference_rows() if r[0] not in drop]
-    for row in rows:
-        for column, value in changes.get(row[0], {}).items():
-            row[column] = value
-    for position, row in extra:
-        rows.insert(position, row)
-    return rows
-
-
 def sheet_row_of(wb, code: str) -> int:
     for row in wb.active.iter_rows():
         if row[0].value is not None and str(row[0].value) == code:
@@ -89,7 +97,8 @@ def test_reference_workbook_into_empty_database_gives_reference_figures(province
 
     assert outcome.errors == []
     assert outcome.written
-    assert outcome.summary() == "101 dòng mới, 0 dòng thay đổi, 0 dòng không đổi"
+    # 101 leaves, and the remarks of the three parent rows 2.4, 5.7 and 8.1.
+    assert outcome.summary() == "104 dòng mới, 0 dòng thay đổi, 0 dòng không đổi"
     assessment = Assessment.objects.get(subject=binh_phuoc(), framework__year=2023)
     assert figures(assessment) == REFERENCE_FIGURES
     criteria = {c.code: c for c in Criterion.objects.filter(framework=assessment.framework)}
@@ -140,7 +149,7 @@ def test_reference_tsv_file_imports_through_the_command(provinces, capsys):
     call_command("import_annex", str(ANNEX_TSV), subject="Bình Phước", year=2023)
     out = capsys.readouterr().out
     assert "Tạo bộ tiêu chí năm 2023" in out
-    assert "Đã nhập: 101 dòng mới" in out
+    assert "Đã nhập: 104 dòng mới" in out
     assert figures(Assessment.objects.get(subject=binh_phuoc())) == REFERENCE_FIGURES
 
 
@@ -186,7 +195,7 @@ def test_repeated_headers_numbering_row_and_title_rows_are_skipped(provinces):
     assert headers == 7
     outcome = import_annex(to_bytes(wb), binh_phuoc(), 2023)
     assert outcome.errors == []
-    assert outcome.count("new") == 101
+    assert outcome.count("new") == 104
 
 
 def test_numbers_as_numeric_cells_only(provinces):
@@ -300,13 +309,13 @@ def test_survey_row_with_a_real_self_score(provinces):
     )
 
 
-def test_formula_without_cached_value_names_the_cell(provinces):
+def test_formula_without_cached_value_on_a_leaf_names_the_cell(provinces):
     wb = annex_workbook(repeat_header_every=None)
-    row = sheet_row_of(wb, "1.3")
-    wb.active.cell(row=row, column=5).value = f"=SUM(E{row + 1}:E{row + 2})"
+    row = sheet_row_of(wb, "1.3.2")
+    wb.active.cell(row=row, column=5).value = "=0,9+0,0388"
     errors = refused(to_bytes(wb))
     assert any(
-        f"(1.3): điểm thẩm định ở ô E{row} là công thức =SUM(E{row + 1}:E{row + 2})" in e for e in errors
+        f"(1.3.2): điểm thẩm định ở ô E{row} là công thức =0,9+0,0388 chưa có giá trị" in e for e in errors
     )
 
 
@@ -332,7 +341,7 @@ def test_header_only(provinces):
 
 
 def test_dry_run_shows_changes_and_writes_nothing(sample_assessment, capsys):
-    rows = rows_with({"1.1": {4: "1,4", 5: "Mới"}, "1": {4: "9,2193"}})
+    rows = rows_with({**AS_IN_THE_SAMPLE, "1.1": {4: "1,4", 5: "Mới"}, "1": {4: "9,2193"}})
     wb = annex_workbook(rows)
     data = to_bytes(wb)
     before = snapshot()
@@ -353,9 +362,11 @@ def test_dry_run_shows_changes_and_writes_nothing(sample_assessment, capsys):
 def test_import_into_a_locked_assessment_is_refused_when_it_changes_scores(sample_assessment):
     assert sample_assessment.is_locked
     before = snapshot()
-    unchanged = import_annex(to_bytes(annex_workbook(rows_with({}))), sample_assessment.subject, 2023)
+    unchanged = import_annex(
+        to_bytes(annex_workbook(rows_with(AS_IN_THE_SAMPLE))), sample_assessment.subject, 2023
+    )
     assert unchanged.errors == []  # the same table again changes nothing: accepted
-    rows = rows_with({"1.1": {4: "1,4"}, "1": {4: "9,2193"}})
+    rows = rows_with({**AS_IN_THE_SAMPLE, "1.1": {4: "1,4"}, "1": {4: "9,2193"}})
     outcome = import_annex(to_bytes(annex_workbook(rows)), sample_assessment.subject, 2023)
     assert [e.message for e in outcome.errors] == [
         "Đợt đánh giá năm 2023 của Bình Phước đã khóa: bảng có 1 dòng thay đổi điểm. "
@@ -368,7 +379,7 @@ def test_import_into_a_locked_assessment_is_refused_when_it_changes_scores(sampl
 def test_import_updates_changed_rows_with_history(sample_assessment):
     sample_assessment.is_locked = False
     sample_assessment.save()
-    rows = rows_with({"1.1": {4: "1,4"}, "1": {4: "9,2193"}})
+    rows = rows_with({**AS_IN_THE_SAMPLE, "1.1": {4: "1,4"}, "1": {4: "9,2193"}})
     outcome = import_annex(to_bytes(annex_workbook(rows)), sample_assessment.subject, 2023)
     assert outcome.errors == [] and outcome.written
     score = Score.objects.get(assessment=sample_assessment, criterion__code="1.1")
@@ -377,6 +388,11 @@ def test_import_updates_changed_rows_with_history(sample_assessment):
     latest = score.history.order_by("-history_id").first()
     assert latest.change_source == ChangeSource.IMPORT and latest.history_type == "~"
     assert Score.history.filter(change_source=ChangeSource.IMPORT).count() == 1
+    assert latest.history_change_reason == "Nhập bảng phụ lục năm 2023"
+    # Through the one score service: a workflow event says what the import wrote.
+    event = WorkflowEvent.objects.get(assessment=sample_assessment)
+    assert (event.action, event.criterion.code) == (WorkflowEvent.Action.SCORE, "1.1")
+    assert event.detail == "Nhập từ tệp: 1 tiêu chí (1.1)"
     # TỔNG ĐIỂM still says 88,01: reported, not refused.
     assert any("TỔNG ĐIỂM" in str(n) for n in outcome.notes)
 

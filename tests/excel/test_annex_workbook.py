@@ -36,12 +36,12 @@ def test_every_sheet_imported_in_one_go(provinces, tmp_path, capsys):
     path.write_bytes(national_workbook())
     call_command("import_annex", str(path), year=2023, all_sheets=True)
     out = capsys.readouterr().out
-    assert "Đã nhập: 303 dòng mới" in out
+    assert "Đã nhập: 312 dòng mới" in out
     assert "[Ghi chú]: bỏ qua trang tính không có bảng phụ lục" in out
     assert Framework.objects.count() == 1
     names = set(Assessment.objects.values_list("subject__name", flat=True))
     assert names == {"Bình Phước", "Đồng Nai", "Tây Ninh"}
-    assert Score.objects.count() == 303
+    assert Score.objects.count() == 312  # 3 × (101 leaves + 3 parent remarks)
 
 
 def test_one_bad_sheet_refuses_the_whole_workbook(provinces):
