@@ -20,6 +20,7 @@ from django.db import transaction
 
 from assessments.models import ChangeSource, Subject, SubjectKind
 from assessments.models.reference import UNIT_KINDS
+from assessments.services.history import stamp
 
 from .problems import CHANGED, NEW, UNCHANGED, ImportOutcome, RowChange
 from .tables import Column, Sheet, cell, clean_text, find_header, fold, is_blank, is_header_repeat
@@ -300,7 +301,7 @@ def _changes(rows: list[UnitRow], outcome: ImportOutcome) -> list[RowChange]:
     return changes
 
 
-def _write(rows: list[UnitRow], changes: list[RowChange], province: Subject) -> None:
+def _write(rows: list[UnitRow], changes: list[RowChange], province: Subject, user=None) -> None:
     status = {change.row: change.status for change in changes}
     for row in rows:
         if status[row.row] == UNCHANGED:
@@ -308,7 +309,7 @@ def _write(rows: list[UnitRow], changes: list[RowChange], province: Subject) -> 
         unit = row.subject or Subject(parent=province)
         unit.code, unit.name, unit.kind = row.code, row.name, row.kind
         unit.valid_from, unit.valid_until = row.valid_from, row.valid_until
-        unit._change_source = ChangeSource.IMPORT
+        stamp(unit, user=user, source=ChangeSource.IMPORT, reason="Nhập danh sách đơn vị")
         unit.save()
         row.subject = unit
     for row in rows:
@@ -319,7 +320,12 @@ def _write(rows: list[UnitRow], changes: list[RowChange], province: Subject) -> 
 
 
 def import_units_sheet(
-    sheet: Sheet, province: Subject, *, dry_run: bool = False, outcome: ImportOutcome | None = None
+    sheet: Sheet,
+    province: Subject,
+    *,
+    dry_run: bool = False,
+    user=None,
+    outcome: ImportOutcome | None = None,
 ) -> ImportOutcome:
     """Check the sheet against the province's stored units and write it, all or nothing."""
     outcome = outcome if outcome is not None else ImportOutcome()
@@ -338,7 +344,7 @@ def import_units_sheet(
         outcome.changes.extend(changes)
         if dry_run:
             return outcome
-        _write(rows, changes, province)
+        _write(rows, changes, province, user)
         outcome.written = True
     return outcome
 
@@ -352,7 +358,7 @@ def choose_units_sheet(sheets: list[Sheet]) -> Sheet | None:
 
 
 def import_units(
-    data: bytes, province: Subject, *, filename: str = "", dry_run: bool = False
+    data: bytes, province: Subject, *, filename: str = "", dry_run: bool = False, user=None
 ) -> ImportOutcome:
     """Read a file (bytes) and import its units. FileRefused when the file is unreadable."""
     from .tables import read_tables
@@ -362,4 +368,4 @@ def import_units(
     if sheet is None:
         outcome.error("Tệp không có trang tính nào.")
         return outcome
-    return import_units_sheet(sheet, province, dry_run=dry_run, outcome=outcome)
+    return import_units_sheet(sheet, province, dry_run=dry_run, user=user, outcome=outcome)

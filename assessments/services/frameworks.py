@@ -35,6 +35,7 @@ from ..models import (
     sort_key_for,
 )
 from .errors import DomainError
+from .history import stamp
 
 MAIN_TOTAL = Decimal(100)
 CRITERION_FIELDS = [
@@ -343,19 +344,14 @@ def check_not_frozen(plan: FrameworkPlan, outcome: ImportOutcome) -> None:
 # --- writing ------------------------------------------------------------------------------
 
 
-def _stamp(instance, source: str, user) -> None:
-    instance._change_source = source
-    instance._history_user = user
-
-
 def write_plan(plan: FrameworkPlan, *, user=None, source: str = ChangeSource.FORM) -> Framework:
     """Write a checked plan, in the caller's transaction, with history."""
     framework = plan.framework
     if framework.pk is None or plan.framework_changed:
-        _stamp(framework, source, user)
+        stamp(framework, user=user, source=source)
         framework.save()
     for criterion in sorted(plan.removed, key=lambda c: c.sort_key, reverse=True):
-        _stamp(criterion, source, user)
+        stamp(criterion, user=user, source=source)
         criterion.delete()
     saved: dict[str, Criterion] = {}
     for code in sorted(plan.criteria, key=sort_key_for):
@@ -364,7 +360,7 @@ def write_plan(plan: FrameworkPlan, *, user=None, source: str = ChangeSource.FOR
         parent = saved.get(code.rpartition(".")[0])
         if code in plan.changed or criterion.pk is None or criterion.parent_id != getattr(parent, "pk", None):
             criterion.parent = parent
-            _stamp(criterion, source, user)
+            stamp(criterion, user=user, source=source)
             criterion.save()
         saved[code] = criterion
     for code, agencies in plan.agencies.items():
@@ -443,7 +439,7 @@ def copy_to_year(*, user, source: Framework, year: int, name: str = "") -> Frame
         copy = copy_framework(source, year, name=name or source.name.replace(str(source.year), str(year)))
         copy.decision = ""
         copy.legal_basis = ""
-        _stamp(copy, ChangeSource.FORM, user)
+        stamp(copy, user=user, source=ChangeSource.FORM)
         copy.save()
         GradeBand.objects.bulk_create(
             GradeBand(framework=copy, label=b.label, min_index=b.min_index) for b in source.grade_bands.all()
