@@ -366,3 +366,41 @@ def visible_frameworks(user):
     if province is None:
         return frameworks
     return frameworks.filter(Q(owner__isnull=True) | Q(owner_id=province.pk))
+
+
+# --- a province's own frameworks (Sở Nội vụ maintains them) ---------------------------------
+
+
+def can_view_own_frameworks(user) -> bool:
+    """The framework pages: Sở Nội vụ, the council and the leadership of the province."""
+    return role_of(user) in (Role.PROCESS_OWNER, Role.APPRAISER, Role.VIEWER)
+
+
+def own_frameworks(user):
+    """The frameworks the user's province issued (every province's for a superuser); none
+    for a role that does not read them."""
+    from .models import Framework
+
+    if not can_view_own_frameworks(user):
+        return Framework.objects.none()
+    frameworks = Framework.objects.filter(owner__isnull=False)
+    province = user_province(user)
+    if is_superuser(user):
+        return frameworks
+    return frameworks.filter(owner_id=province.pk) if province is not None else frameworks.none()
+
+
+def scope_frameworks(user):
+    """(queryset, can_write) for the list of the province's frameworks; 404 for other roles."""
+    if not can_view_own_frameworks(user):
+        raise _not_found()
+    return own_frameworks(user), is_process_owner(user)
+
+
+def scope_framework(user, framework_id):
+    """(framework, can_write): a framework the user's province issued, else 404; only Sở Nội
+    vụ writes (whether it may still change is services.frameworks.frozen_reason)."""
+    framework = own_frameworks(user).select_related("owner").filter(pk=framework_id).first()
+    if framework is None:
+        raise _not_found()
+    return framework, is_process_owner(user)

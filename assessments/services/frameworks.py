@@ -98,8 +98,13 @@ class FrameworkPlan:
 # --- frozen -------------------------------------------------------------------------------
 
 
-def opened_assessments(framework: Framework):
+def opened_assessments_of(framework):
+    """The assessments on a framework (or an OuterRef to one) that have opened."""
     return Assessment.objects.filter(framework=framework).exclude(phase=Assessment.Phase.PREPARATION)
+
+
+def opened_assessments(framework: Framework):
+    return opened_assessments_of(framework)
 
 
 def frozen_reason(framework: Framework) -> str:
@@ -212,44 +217,56 @@ def build_criteria(
 
 
 def _check_sums(criteria: dict[str, Criterion], drafts, outcome: ImportOutcome, label: str) -> None:
-    fields, nodes = scoring.roll_up_table(criteria.values(), {})
-    for code, node in nodes.items():
-        if node.is_leaf:
+    """Each parent's stated max against its children's stated maxima (capped for a section),
+    so that one wrong figure is reported once, on its own row; then the main fields' total."""
+    children: dict[str, list[Criterion]] = {}
+    for code, criterion in criteria.items():
+        parent = code.rpartition(".")[0]
+        if parent:
+            children.setdefault(parent, []).append(criterion)
+    for code, criterion in sorted(criteria.items(), key=lambda item: item[1].sort_key):
+        kids = children.get(code)
+        if not kids:
             continue
-        stated = criteria[code].max_score
-        if stated != node.max:
-            capped = " (sau giới hạn của phần)" if criteria[code].rule_kind == RuleKind.CAP else ""
+        total = sum((kid.max_score for kid in kids), ZERO)
+        capped = criterion.rule_kind == RuleKind.CAP
+        expected = criterion.rule.capped(total) if capped else total
+        if criterion.max_score != expected:
+            after_cap = f", giới hạn còn {format_score(expected)}" if capped and expected != total else ""
             outcome.error(
-                f"điểm chuẩn {format_score(stated)} khác tổng điểm chuẩn các tiêu chí con "
-                f"({format_score(node.max)}){capped}",
+                f"điểm chuẩn {format_score(criterion.max_score)} khác tổng điểm chuẩn các tiêu chí con "
+                f"({format_score(total)}{after_cap})",
                 drafts[code].row,
                 code,
                 label,
             )
-    main = [f for f in fields if f.criterion.section == Section.MAIN]
-    total = sum((f.max for f in main), ZERO)
-    if total != MAIN_TOTAL:
-        survey = sum(
-            (
-                leaf.max
-                for f in main
-                for leaf in f.leaves()
-                if leaf.criterion.method != ScoringMethod.SELF_ASSESSED
-            ),
-            ZERO,
-        )
-        hint = (
-            ""
-            if survey
-            else " Nếu phần còn lại chấm qua điều tra xã hội học, hãy thêm các tiêu chí đó với Cách chấm "
-            "“điều tra”."
-        )
-        parts = f"tự đánh giá {format_score(total - survey)}, điều tra xã hội học {format_score(survey)}"
-        outcome.error(
-            f"Tổng điểm chuẩn các lĩnh vực chính là {format_score(total)}, cần {format_score(MAIN_TOTAL)} "
-            f"({parts}).{hint}",
-            sheet=label,
-        )
+    fields = [c for c in criteria.values() if c.level == 1 and c.section == Section.MAIN]
+    total = sum((f.max_score for f in fields), ZERO)
+    if total == MAIN_TOTAL:
+        return
+    main_codes = {f.code for f in fields}
+    survey = sum(
+        (
+            c.max_score
+            for code, c in criteria.items()
+            if code not in children
+            and code.partition(".")[0] in main_codes
+            and c.method != ScoringMethod.SELF_ASSESSED
+        ),
+        ZERO,
+    )
+    hint = (
+        ""
+        if survey
+        else " Nếu phần còn lại chấm qua điều tra xã hội học, hãy thêm các tiêu chí đó với Cách chấm "
+        "“điều tra”."
+    )
+    parts = f"tự đánh giá {format_score(total - survey)}, điều tra xã hội học {format_score(survey)}"
+    outcome.error(
+        f"Tổng điểm chuẩn các lĩnh vực chính là {format_score(total)}, cần {format_score(MAIN_TOTAL)} "
+        f"({parts}).{hint}",
+        sheet=label,
+    )
 
 
 # --- planning against what is stored ------------------------------------------------------

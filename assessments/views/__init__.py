@@ -4,6 +4,7 @@ assessments/urls.py."""
 
 from .entry import contributor_remark, entry, submit
 from .evidence import evidence_delete, evidence_download, evidence_upload
+from .frameworks import framework_copy, framework_detail, framework_list
 from .history import criterion_history
 from .home import home, my_entry
 from .notifications import account, notification_list, notification_open, notification_read_all
@@ -19,6 +20,9 @@ __all__ = [
     "evidence_download",
     "evidence_upload",
     "extend",
+    "framework_copy",
+    "framework_detail",
+    "framework_list",
     "home",
     "lock",
     "my_entry",

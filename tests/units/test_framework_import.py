@@ -120,6 +120,7 @@ def test_sums_that_do_not_add_up_are_refused_by_row_and_nothing_is_written(binh_
     rows[9][7] = "ngưỡng 95:20; 0:0"
     outcome = run(binh_phuoc, rows)
     assert [str(e) for e in outcome.errors] == [
+        "[Bộ chỉ số] Dòng 7 (1): điểm chuẩn 10 khác tổng điểm chuẩn các tiêu chí con (11)",
         "[Bộ chỉ số] Dòng 11 (1.2): điểm chuẩn 7 khác tổng điểm chuẩn các tiêu chí con (6)",
         "[Bộ chỉ số]: Tổng điểm chuẩn các lĩnh vực chính là 80, cần 100 "
         "(tự đánh giá 50, điều tra xã hội học 30).",
