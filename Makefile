@@ -23,8 +23,9 @@ demo-data: setup
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py load_demo_accounts
 
+# The web server and, beside it, the worker that renders reports in the background (as `serve`).
 run: demo-data
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	PY=$(PY) bash scripts/with-worker.sh $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup lint typecheck
 	$(PY) manage.py check
@@ -50,8 +51,9 @@ clean:
 	rm -rf $(VENV) var staticfiles db.sqlite3 .pytest_cache .ruff_cache
 
 # Production: DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL come from the environment
-# (docs/operations.md). gunicorn, 2 workers, on 127.0.0.1:$(PORT) behind the TLS proxy.
+# (docs/operations.md). gunicorn, 2 workers, on 127.0.0.1:$(PORT) behind the TLS proxy, and one
+# report worker (manage.py db_worker); stopping one stops both.
 serve: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput
-	PORT=$(PORT) $(VENV)/bin/gunicorn --config parindex/gunicorn.conf.py --workers $${GUNICORN_WORKERS:-2} --bind 127.0.0.1:$(PORT)
+	PORT=$(PORT) PY=$(PY) bash scripts/with-worker.sh $(VENV)/bin/gunicorn --config parindex/gunicorn.conf.py --workers $${GUNICORN_WORKERS:-2} --bind 127.0.0.1:$(PORT)

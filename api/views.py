@@ -156,7 +156,9 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.AssessmentSerializer
 
     def get_queryset(self):
-        assessments = permissions.visible_assessments(self.request.user)
+        assessments = permissions.visible_assessments(self.request.user).select_related(
+            "subject__parent", "framework"
+        )
         if self.action == "list":
             filters = read_filters(AssessmentFilter, self.request)
             if "year" in filters:

@@ -71,7 +71,7 @@ class FrameworkAdmin(admin.ModelAdmin):
 class LeadPerProvinceFormSet(forms.BaseInlineFormSet):
     """At most one lead agency (cơ quan chủ trì) per province for a criterion."""
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         leads: dict[int, list[str]] = {}
         for form in self.forms:

@@ -5,13 +5,22 @@ history page answers 404, as the site's own pages do. A superuser sees every pro
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from . import permissions
 
+if TYPE_CHECKING:
+    # For the type checker the mixin is the ModelAdmin it is mixed into (self.model, super()).
+    _AdminBase = admin.ModelAdmin[Any]
+else:
+    _AdminBase = object
 
-class ProvinceScopedAdmin:
+
+class ProvinceScopedAdmin(_AdminBase):
     """Mix into a ModelAdmin (before the admin class). `assessment_path`: the lookup from the
     model to its assessment ("" for the assessment itself)."""
 

@@ -316,13 +316,9 @@ def require_write(can_write: bool, message: str = "Bạn chỉ có quyền xem t
 # --- subjects, frameworks and trends (the API and the trends page) --------------------------
 
 
-def _in_province(prefix: str, province_id: int) -> Q:
-    """Subjects (under `prefix`) of a province: itself, its units, and units of its districts."""
-    return (
-        Q(**{f"{prefix}id": province_id})
-        | Q(**{f"{prefix}parent_id": province_id})
-        | Q(**{f"{prefix}parent__parent_id": province_id})
-    )
+def _subjects_in_province(province_id: int) -> Q:
+    """Subjects of a province: itself, its units, and the units of its districts."""
+    return Q(id=province_id) | Q(parent_id=province_id) | Q(parent__parent_id=province_id)
 
 
 def visible_subjects(user):
@@ -331,7 +327,7 @@ def visible_subjects(user):
         return Subject.objects.none()
     province = user_province(user)
     subjects = Subject.objects.all()
-    return subjects if province is None else subjects.filter(_in_province("", province.pk))
+    return subjects if province is None else subjects.filter(_subjects_in_province(province.pk))
 
 
 def can_view_trends(user) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from .decimals import parse_decimal
+from .decimals import NotANumber, parse_decimal
 from .models import (
     Agency,
     Assessment,
@@ -140,11 +140,14 @@ def load_framework_2023(report: LoadReport) -> tuple[Framework, bool]:
     for row in read_tsv("framework-2023-province.tsv"):
         code = row["code"]
         parent_code = code.rpartition(".")[0]
+        max_score = parse_decimal(row["max_score"])
+        if max_score is None:
+            raise NotANumber(f"framework-2023-province.tsv, tiêu chí {code}: thiếu điểm tối đa.")
         criterion = Criterion(
             framework=framework,
             code=code,
             name=row["name"],
-            max_score=parse_decimal(row["max_score"]),
+            max_score=max_score,
             method=row["method"] or "self",
             parent=existing.get(parent_code) if parent_code else None,
         )

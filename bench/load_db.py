@@ -38,14 +38,14 @@ def setup_django():
 
 
 def report_urls(assessment) -> list[dict]:
-    """The report page and its downloads (reports/urls.py), as the leaders open them."""
+    """What a leader opens: the report page, then its PDF and Word files in turn."""
     from django.urls import reverse
 
-    found = [{"name": "reports:detail", "url": reverse("reports:detail", kwargs={"pk": assessment.pk})}]
+    pages = [{"name": "report page GET", "url": reverse("reports:detail", kwargs={"pk": assessment.pk})}]
     for fmt in ("pdf", "docx"):
         url = reverse("reports:download", kwargs={"pk": assessment.pk, "fmt": fmt})
-        found.append({"name": f"reports:download.{fmt}", "url": url})
-    return found
+        pages.append({"name": f"report file .{fmt} GET", "url": url})
+    return pages
 
 
 def seed(args) -> None:
@@ -122,7 +122,8 @@ def seed(args) -> None:
         "login_url": reverse("login"),
         "home_url": reverse("assessments:home"),
         "progress_url": reverse("assessments:progress", args=[assessment.pk]),
-        "report_urls": report_urls(assessment),
+        "reports": report_urls(assessment),
+        "report_files_url": reverse("reports:files", kwargs={"pk": assessment.pk}),
         "maxima": maxima,
         "users": users,
     }
@@ -130,8 +131,26 @@ def seed(args) -> None:
     covered = sum(len(u["criteria"]) for u in users)
     print(
         f"seeded: assessment {assessment.pk}, {len(agencies)} agencies, {args.users} editors "
-        f"({covered} criteria assigned), {args.viewers} leaders, {len(plan['report_urls'])} report urls"
+        f"({covered} criteria assigned), {args.viewers} leaders, {len(plan['reports'])} report urls"
     )
+
+
+def renders(assessment: int) -> dict:
+    """What the report worker did: its tasks by outcome, and each stored file."""
+    from collections import Counter
+
+    from django_tasks_db.models import DBTaskResult
+
+    from reports.models import RenderedReport
+
+    files = RenderedReport.objects.filter(assessment_id=assessment).order_by("format")
+    return {
+        "tasks": dict(Counter(DBTaskResult.objects.values_list("status", flat=True))),
+        "files": [
+            {"format": f.format, "render_s": round(f.render_seconds, 2), "error": f.last_error[:200]}
+            for f in files
+        ],
+    }
 
 
 def verify(args) -> None:
@@ -172,6 +191,7 @@ def verify(args) -> None:
         or current[cid].self_score != Decimal(ack["self_score"])
     ]
     report = {
+        "renders": renders(assessment),
         "acknowledged_saves": len(acks),
         "found_in_history": len(acks) - len(missing),
         "missing": missing[:20],

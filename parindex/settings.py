@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "assessments",
     "reports",
     "api",
@@ -142,14 +144,53 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+# Rendered reports (PDF, DOCX; on the local disk) and matplotlib's font cache live here.
+CACHE_DIR = Path(os.getenv("PARINDEX_CACHE_DIR", BASE_DIR / "var" / "cache"))
+
+# Evidence files ("default") and rendered reports ("reports") go through Django's storage API:
+# the local disk by default; with S3_BUCKET set, an S3-compatible object store (django-storages,
+# boto3) that every application server shares (docs/operations.md, "Nhiều máy chủ"). Credentials
+# come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables.
+S3_BUCKET = os.getenv("S3_BUCKET", "")
+
+
+def s3_storage(location: str, bucket: str = S3_BUCKET, endpoint_url: str | None = None) -> dict:
+    """A private folder (`location`) of the bucket: files are read through the views that check
+    permissions, never from a public URL."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or os.getenv("S3_ENDPOINT_URL") or None,
+            "region_name": os.getenv("S3_REGION") or None,
+            "location": location,
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+
+
+_STATIC_STORAGE = {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    if DEBUG
+    else "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
+if S3_BUCKET:
+    STORAGES = {
+        "default": s3_storage("media"),
+        "reports": s3_storage("reports"),
+        "staticfiles": _STATIC_STORAGE,
+    }
+else:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "reports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": CACHE_DIR / "reports"},
+        },
+        "staticfiles": _STATIC_STORAGE,
+    }
 # In development WhiteNoise serves straight from the app and project static folders.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -169,18 +210,38 @@ DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "parindex@localhost")
 # The address the site is reached at, for the links in notification e-mails.
 SITE_URL = os.getenv("SITE_URL", "http://localhost:8000")
 
-# matplotlib's font cache lives here (rendered PDF and DOCX reports are kept in the database).
-CACHE_DIR = Path(os.getenv("PARINDEX_CACHE_DIR", BASE_DIR / "var" / "cache"))
 
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     }
 }
+# Nothing another server needs lives in one server's memory: sessions are rows in the database
+# (SESSION_ENGINE's default, named here because several servers rely on it), login throttling
+# (django-axes) counts failures in the database, and the cache above only holds per-process
+# conveniences. See docs/operations.md, "Nhiều máy chủ".
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Background tasks (django-tasks, the backport of Django 6's django.tasks): reports are rendered
+# by `manage.py db_worker`, which `make serve` and `make run` start beside the web server. The
+# queue is a table in the same database, so any number of workers on any server share it.
+TASKS = {
+    "default": {
+        "BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# While an assessment is open, a report is rendered at most once per this many seconds: a rush
+# of saves and downloads is coalesced into one fresh file per interval.
+REPORT_RENDER_DEBOUNCE_SECONDS = envint("REPORT_RENDER_DEBOUNCE_SECONDS", "60")
+# A failed rendering is tried this many times in all (with a growing pause), then reported.
+REPORT_RENDER_ATTEMPTS = envint("REPORT_RENDER_ATTEMPTS", "3")
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from one
 # address, that pair is locked for AXES_COOLOFF_MINUTES.
 AXES_ENABLED = envbool("AXES_ENABLED", "1")
+# Failures are counted in the database, so that every application server sees them.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

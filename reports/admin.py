@@ -22,10 +22,17 @@ class ReportNarrativeAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
 
 @admin.register(RenderedReport)
 class RenderedReportAdmin(ProvinceScopedAdmin, admin.ModelAdmin):
-    list_display = ["assessment", "format", "rendered_at", "render_seconds", "fingerprint"]
+    list_display = [
+        "assessment",
+        "format",
+        "data_as_of",
+        "rendered_at",
+        "render_seconds",
+        "state",
+        "attempts",
+    ]
     list_select_related = ["assessment__subject", "assessment__framework"]
-    exclude = ["content"]
-    readonly_fields = ["assessment", "format", "fingerprint", "rendered_at", "render_seconds"]
+    readonly_fields = [field.name for field in RenderedReport._meta.fields]
 
     def has_add_permission(self, request):
         return False

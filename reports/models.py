@@ -58,17 +58,40 @@ class ReportFormat(models.TextChoices):
     DOCX = "docx", "Word (.docx)"
 
 
+class RenderState(models.TextChoices):
+    IDLE = "", "không có"
+    QUEUED = "queued", "đang chờ tạo"
+    RUNNING = "running", "đang tạo"
+
+
 class RenderedReport(models.Model):
-    """A rendered PDF or .docx, valid while its fingerprint matches the data behind it."""
+    """The newest rendered PDF or .docx of a report, and its one background rendering.
+
+    One row per report and format (unique): the row is locked (select_for_update) to queue a
+    rendering, so at most one is queued or running at a time. The file lives in the "reports"
+    storage (local disk or object store); the row says which data it shows (`fingerprint`,
+    `data_as_of`) so that a download can serve it at once, labelled, while a fresh one renders.
+    """
 
     assessment = models.ForeignKey(
         Assessment, verbose_name="đợt đánh giá", on_delete=models.CASCADE, related_name="rendered_reports"
     )
     format = models.CharField("định dạng", max_length=10, choices=ReportFormat.choices)
-    fingerprint = models.CharField("dấu vân tay dữ liệu", max_length=64)
-    content = models.BinaryField("nội dung")
-    rendered_at = models.DateTimeField("tạo lúc", auto_now=True)
+    file_name = models.CharField("tệp trong kho lưu trữ", max_length=255, blank=True)
+    fingerprint = models.CharField("dấu vân tay dữ liệu", max_length=64, blank=True)
+    data_as_of = models.DateTimeField("số liệu tính đến", null=True, blank=True)
+    rendered_at = models.DateTimeField("tạo lúc", null=True, blank=True)
     render_seconds = models.FloatField("thời gian tạo (giây)", default=0)
+    size = models.PositiveIntegerField("dung lượng (byte)", default=0)
+    state = models.CharField(
+        "tạo bản mới", max_length=10, choices=RenderState.choices, default=RenderState.IDLE, blank=True
+    )
+    queued_at = models.DateTimeField("xếp hàng lúc", null=True, blank=True)
+    run_after = models.DateTimeField("tạo sau", null=True, blank=True)
+    started_at = models.DateTimeField("bắt đầu tạo lúc", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("số lần thử", default=0)
+    last_error = models.TextField("lỗi lần tạo gần nhất", blank=True)
+    last_error_at = models.DateTimeField("lỗi lúc", null=True, blank=True)
 
     class Meta:
         verbose_name = "tệp báo cáo đã tạo"
@@ -80,7 +103,14 @@ class RenderedReport(models.Model):
             models.CheckConstraint(
                 condition=models.Q(format__in=[f.value for f in ReportFormat]), name="rendered_format_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=[s.value for s in RenderState]), name="rendered_state_valid"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.assessment} ({self.format})"
+
+    @property
+    def pending(self) -> bool:
+        return self.state != RenderState.IDLE

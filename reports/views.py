@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 
 from assessments import scoring
 from assessments.permissions import require_write, scope_report
 from assessments.views.common import protected
 
-from . import cache
+from . import cache, tasks
 from .compose import compose
 from .drafts import effective
 from .facts import gather
 from .forms import NarrativeForm
 from .html import document_html
-from .models import ReportFormat
+from .models import RenderedReport, ReportFormat
 from .services import NarrativeError, save_narrative
 
 
@@ -35,18 +37,72 @@ def report_page(request, pk: int):
         "has_previous": facts.has_previous,
         "can_edit": can_edit,
     }
+    context["files"] = file_states(assessment, show_errors=context["can_edit"])
     return render(request, "reports/report.html", context)
+
+
+def file_state(assessment, fmt: str, row: RenderedReport | None, *, show_errors: bool) -> dict:
+    """What the page says about one format's file: ready or not, its data's time, whether a
+    fresh one is being made, and (for Sở Nội vụ) the last failure."""
+    ready = row is not None and bool(row.file_name)
+    failed = show_errors and row is not None and bool(row.last_error)
+    return {
+        "format": fmt,
+        "name": ReportFormat(fmt).label,
+        "url": reverse("reports:download", kwargs={"pk": assessment.pk, "fmt": fmt}),
+        "ready": ready,
+        "as_of": cache.as_of_label(row.data_as_of) if ready else "",
+        "data_as_of": row.data_as_of.isoformat() if ready else "",
+        "pending": row is not None and row.pending,
+        "error": (
+            f"Lần tạo gần nhất lúc {timezone.localtime(row.last_error_at):%H:%M %d/%m/%Y} không thành công "
+            f"(đã thử {max(row.attempts, 1)} lần): {row.last_error}"
+            if failed
+            else ""
+        ),
+    }
+
+
+def file_states(assessment, *, show_errors: bool) -> list[dict]:
+    rows = tasks.status(assessment)
+    return [file_state(assessment, fmt, rows[fmt], show_errors=show_errors) for fmt in ReportFormat.values]
+
+
+@protected("GET", "HEAD")
+def report_files(request, pk: int):
+    """The files' state as JSON, polled by static/js/report-files.js while one is being made."""
+    assessment, can_edit = scope_report(request.user, pk)
+    files = file_states(assessment, show_errors=can_edit)
+    response = JsonResponse({"files": files})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @protected("GET", "HEAD")
 def report_download(request, pk: int, fmt: str):
-    assessment, _can_edit = scope_report(request.user, pk)
+    assessment, can_edit = scope_report(request.user, pk)
     if fmt not in ReportFormat.values:
         raise Http404("Định dạng không hỗ trợ.")
-    rendered = cache.rendered_file(assessment, fmt)
-    response = HttpResponse(rendered.content, content_type=rendered.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
-    response["X-Report-Cache"] = "hit" if rendered.from_cache else "miss"
+    latest = tasks.latest_file(assessment, fmt)
+    row = latest.row
+    if latest.handle is None:
+        # No file yet: a rendering is queued; the page reloads itself until the file comes.
+        context = {
+            "assessment": assessment,
+            "file": file_state(assessment, fmt, row, show_errors=can_edit),
+        }
+        response = render(request, "reports/preparing.html", context, status=202)
+        response["Cache-Control"] = "private, no-store"
+        return response
+    response = FileResponse(
+        latest.handle,
+        as_attachment=True,
+        filename=cache.filename_for(assessment, fmt, row.data_as_of),
+        content_type=cache.CONTENT_TYPES[fmt],
+    )
+    response["X-Report-Data-As-Of"] = timezone.localtime(row.data_as_of).isoformat(timespec="seconds")
+    response["X-Report-Cache"] = "hit" if latest.current else "stale"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

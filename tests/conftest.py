@@ -1,13 +1,32 @@
+import socket
+import uuid
+
 import pytest
-from django.test import override_settings
+from django.conf import settings
+from django.test.utils import override_settings
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _fast_password_hasher():
-    """Every test hashes with MD5: Argon2, the production hasher, is slow on purpose (about
-    0,3 s a login) and the suite logs in hundreds of times. Subprocesses (the production
-    tests' manage.py) keep the real settings."""
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+@pytest.fixture(scope="session", autouse=True)
+def tasks_run_immediately_and_files_stay_in_tmp(tmp_path_factory):
+    """Tests run background tasks at once, in the test's transaction (production queues them
+    in the database for `manage.py db_worker`), keep rendered reports in a temporary folder,
+    and hash passwords with MD5: Argon2, the production hasher, is slow on purpose (about 0,3 s
+    a login) and the suite logs in hundreds of times. Subprocesses (the production tests'
+    manage.py) keep the real settings."""
+    storages = {
+        **settings.STORAGES,
+        "reports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path_factory.mktemp("reports")},
+        },
+    }
+    with override_settings(
+        TASKS=IMMEDIATE_TASKS,
+        STORAGES=storages,
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ):
         yield
 
 
@@ -43,3 +62,42 @@ def django_db_setup(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server, in this process, on a free loopback port (no internet). moto is in
+    requirements.txt, so CI runs these tests; they are skipped only where it is missing."""
+    moto_server = pytest.importorskip("moto.server")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def object_store(s3_server, settings, monkeypatch):
+    """Evidence and rendered reports in a fresh bucket of the S3 server, as STORAGES reads
+    them with S3_BUCKET set. Returns (bucket, boto3 client)."""
+    import boto3
+
+    from parindex.settings import s3_storage
+
+    for name, value in [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+    ]:
+        monkeypatch.setenv(name, value)
+    bucket = f"parindex-{uuid.uuid4().hex[:12]}"
+    client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1")
+    client.create_bucket(Bucket=bucket)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage("media", bucket, s3_server),
+        "reports": s3_storage("reports", bucket, s3_server),
+    }
+    return bucket, client

@@ -13,13 +13,16 @@ from .tables import fold
 
 SEPARATORS = re.compile(r"[;,\n]+")
 
+# By criterion code, the agencies named for it, each with whether it leads.
+AgencyLinks = dict[str, list[tuple[Agency, bool]]]
+
 
 def agency_names(text: str) -> list[str]:
     """ "Sở Tài chính; Sở Kế hoạch và Đầu tư" → the two names ("và" belongs to names)."""
     return [name.strip() for name in SEPARATORS.split(text or "") if name.strip()]
 
 
-def plan_agency_links(by_code: dict, subject: Subject, outcome, label: str) -> dict[str, list[tuple]]:
+def plan_agency_links(by_code: dict, subject: Subject, outcome, label: str) -> AgencyLinks:
     """(agency, is_lead) per criterion code, in the order named, the lead first; an unknown
     name is an error naming the row. Reads only."""
     rows = {code: row for code, row in by_code.items() if row.lead_agency or row.agencies}
@@ -31,22 +34,22 @@ def plan_agency_links(by_code: dict, subject: Subject, outcome, label: str) -> d
         for name in (agency.name, agency.short_name):
             if name:
                 known.setdefault(fold(name), agency)
-    links: dict[str, list[tuple]] = {}
+    links: AgencyLinks = {}
     for code, row in rows.items():
         named = agency_names(row.lead_agency)[:1] + agency_names(row.agencies)
         found: list[Agency] = []
         for name in named:
-            agency = known.get(fold(name))
-            if agency is None:
+            match = known.get(fold(name))
+            if match is None:
                 outcome.error(f"không có cơ quan “{name}” của {province.name}", row.row, code, label)
-            elif agency not in found:
-                found.append(agency)
+            elif match not in found:
+                found.append(match)
         if found:
             links[code] = [(agency, index == 0) for index, agency in enumerate(found)]
     return links
 
 
-def write_agency_links(links: dict[str, list[tuple]], criteria: dict[str, Criterion]) -> None:
+def write_agency_links(links: AgencyLinks, criteria: dict[str, Criterion]) -> None:
     CriterionAgency.objects.bulk_create(
         CriterionAgency(criterion=criteria[code], agency=agency, is_lead=is_lead)
         for code, pairs in links.items()

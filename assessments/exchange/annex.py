@@ -32,7 +32,7 @@ from assessments.services.history import stamp
 from assessments.services.rows import RowInput
 from assessments.services.scores import write_scores
 
-from .agencies import plan_agency_links, write_agency_links
+from .agencies import AgencyLinks, plan_agency_links, write_agency_links
 from .annex_table import (  # noqa: F401 - re-exported: the annex's reading and import in one place
     ANNEX_COLUMNS,
     FIELD_LABELS,
@@ -89,7 +89,7 @@ class Plan:
     leaves: list[AnnexRow]
     values: dict[str, dict]  # code -> new values of its score row (a parent's: its remark)
     existing: dict[str, Score] = field(default_factory=dict)
-    agency_links: dict[str, list] = field(default_factory=dict)  # a new framework's, by code
+    agency_links: AgencyLinks = field(default_factory=dict)  # a new framework's, by code
     remarks: list[AnnexRow] = field(default_factory=list)  # parent rows whose remark is written
 
     @property
@@ -333,7 +333,7 @@ def plan_import(
             legal_basis="Tạo từ bảng phụ lục được nhập",
         )
         criteria = _new_criteria(by_code, leaves, framework, outcome, label)
-    links = plan_agency_links(by_code, subject, outcome, label) if framework.pk is None else {}
+    links: AgencyLinks = plan_agency_links(by_code, subject, outcome, label) if framework.pk is None else {}
     assessment = None
     existing: dict[str, Score] = {}
     if framework.pk is not None:

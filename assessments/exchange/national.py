@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from assessments import scoring
 from assessments.decimals import NotANumber, format_index, parse_decimal, round_index
@@ -291,34 +292,41 @@ def check_ranks(rows: list[PublishedRow], ranked_count: int, outcome: ImportOutc
             outcome.error(
                 f"thứ hạng {r.rank} lớn hơn số đơn vị được xếp hạng ({count})", r.row, r.subject.name
             )
-    ranked = sorted((r for r in rows if r.rank is not None and r.index is not None), key=lambda r: r.rank)
-    lowest = None  # the better-ranked row with the lowest index so far
+    # (rank, index, row) of the rows that publish both, best rank first
+    ranked = sorted(
+        ((r.rank, r.index, r) for r in rows if r.rank is not None and r.index is not None),
+        key=lambda item: item[0],
+    )
+    lowest: tuple[Decimal, PublishedRow] | None = None  # the better-ranked row with the lowest index so far
     position = 0
     while position < len(ranked):
-        same = [r for r in ranked[position:] if r.rank == ranked[position].rank]
-        for r in same[1:]:
-            if round_index(r.index) != round_index(same[0].index):
+        rank = ranked[position][0]
+        same = [(index, r) for r_rank, index, r in ranked[position:] if r_rank == rank]
+        first_index, first = same[0]
+        for index, r in same[1:]:
+            if round_index(index) != round_index(first_index):
                 outcome.error(
-                    f"{_field(r)}chỉ số {format_index(r.index)}% cùng hạng {r.rank} với dòng {same[0].row} "
-                    f"({same[0].subject.name}) có chỉ số {format_index(same[0].index)}%: thứ hạng mâu thuẫn "
+                    f"{_field(r)}chỉ số {format_index(index)}% cùng hạng {rank} với dòng {first.row} "
+                    f"({first.subject.name}) có chỉ số {format_index(first_index)}%: thứ hạng mâu thuẫn "
                     "với chỉ số",
                     r.row,
                     r.subject.name,
                 )
         if lowest is not None:
-            for r in same:
-                if r.index > lowest.index:
+            lowest_index, low = lowest
+            for index, r in same:
+                if index > lowest_index:
                     outcome.error(
-                        f"{_field(r)}chỉ số {format_index(r.index)}% xếp hạng {r.rank}, "
-                        f"sau dòng {lowest.row} ({lowest.subject.name}) có chỉ số thấp hơn "
-                        f"{format_index(lowest.index)}% xếp hạng {lowest.rank}: "
+                        f"{_field(r)}chỉ số {format_index(index)}% xếp hạng {rank}, "
+                        f"sau dòng {low.row} ({low.subject.name}) có chỉ số thấp hơn "
+                        f"{format_index(lowest_index)}% xếp hạng {low.rank}: "
                         "thứ hạng mâu thuẫn với chỉ số",
                         r.row,
                         r.subject.name,
                     )
-        for r in same:
-            if lowest is None or r.index < lowest.index:
-                lowest = r
+        for index, r in same:
+            if lowest is None or index < lowest[0]:
+                lowest = (index, r)
         position += len(same)
 
 

@@ -313,7 +313,9 @@ def store_published(rows: list[PublishedRow], outcome: ImportOutcome, *, dry_run
                 "score": "điểm",
             }
             if old is None:
-                fields = [(labels[k], None, v) for k, v in new.items() if k in labels and v is not None]
+                fields: list[tuple[str, object, object]] = [
+                    (labels[k], None, v) for k, v in new.items() if k in labels and v is not None
+                ]
                 outcome.changes.append(RowChange(r.row, code, NEW, fields=fields))
                 obj = PublishedResult(
                     subject=r.subject, year=r.year, field_code=r.field_code, source=SOURCE, **new

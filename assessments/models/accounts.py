@@ -75,13 +75,15 @@ class Profile(models.Model):
             is_superuser = self.user.is_superuser
         except ObjectDoesNotExist:
             is_superuser = False
-        if self.province_id is None and not is_superuser:
+        province = self.province  # None, without a query, when no province is chosen
+        agency = self.agency
+        if province is None and not is_superuser:
             errors["province"] = "Phải chọn tỉnh của tài khoản (chỉ quản trị hệ thống được để trống)."
-        if self.province_id is not None and self.province.kind != SubjectKind.PROVINCE:
+        if province is not None and province.kind != SubjectKind.PROVINCE:
             errors["province"] = "Phải chọn một tỉnh, thành phố trực thuộc Trung ương."
-        if self.role == Role.DEPARTMENT_EDITOR and self.agency_id is None:
+        if self.role == Role.DEPARTMENT_EDITOR and agency is None:
             errors["agency"] = "Cán bộ cơ quan tham mưu phải thuộc một cơ quan."
-        if self.agency_id is not None and self.province_id not in (None, self.agency.province_id):
-            errors["agency"] = f"Cơ quan “{self.agency}” không thuộc {self.province.title}."
+        if agency is not None and province is not None and province.pk != agency.province_id:
+            errors["agency"] = f"Cơ quan “{agency}” không thuộc {province.title}."
         if errors:
             raise ValidationError(errors)

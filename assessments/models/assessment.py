@@ -211,7 +211,7 @@ class PublishedResult(HistoryStamps, models.Model):
         return f"{self.subject} {self.year} ({scope}): {shown}"
 
 
-class CriterionRemark(models.Model):
+class CriterionRemark(HistoryStamps, models.Model):
     """A contributing agency's (cơ quan phối hợp) remark on a criterion that another agency
     leads: shown to the lead and to Sở Nội vụ, kept with its history; never the score."""
 

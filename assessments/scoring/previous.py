@@ -27,7 +27,7 @@ class PreviousFigure:
     """Last year's figure of the total ("") or one field, and where it comes from."""
 
     code: str
-    index: Decimal
+    index: Decimal | None  # None: the ministry published only a rank
     rank: int | None
     source: str  # PUBLISHED or COMPUTED
     computed_index: Decimal | None = None  # from last year's appraised scores, when known
@@ -41,6 +41,7 @@ class PreviousFigure:
         """A published figure that is not what last year's scores give (beyond 0,01)."""
         return (
             self.is_published
+            and self.index is not None
             and self.computed_index is not None
             and abs(round_index(self.computed_index) - self.index) > PUBLISHED_TOLERANCE
         )

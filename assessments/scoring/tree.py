@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from ..decimals import HUNDRED, ZERO, round_score, to_plain
 from ..models import (
@@ -101,7 +101,7 @@ class Node:
         return [link.agency for link in self.criterion.agency_links.all()]
 
     @property
-    def lead(self):
+    def lead(self) -> Agency | None:
         """The lead agency (of the one province the tree was built for), or None."""
         return self.leads[0] if self.leads else None
 
@@ -109,7 +109,7 @@ class Node:
         return any(a.pk == agency_id for a in self.leads)
 
     @property
-    def contributors(self) -> list:
+    def contributors(self) -> list[Agency]:
         """The agencies that contribute (cơ quan phối hợp): responsible, not leading."""
         lead_ids = {a.pk for a in self.leads}
         return [a for a in self.responsible if a.pk not in lead_ids]
@@ -384,8 +384,8 @@ def _inherit_agencies(
         _inherit_agencies(child, node.responsible, node.leads, province_id)
 
 
-def _leads(links) -> list:
-    by_province: dict[int, list] = {}
+def _leads(links: list[CriterionAgency]) -> list[Agency]:
+    by_province: dict[int, list[CriterionAgency]] = {}
     for link in links:
         by_province.setdefault(link.agency.province_id, []).append(link)
     return [
@@ -394,7 +394,7 @@ def _leads(links) -> list:
     ]
 
 
-def agency_links() -> Prefetch:
+def agency_links() -> Prefetch[str, QuerySet[CriterionAgency]]:
     """Prefetch of each criterion's agency links, in the order they were made (1 query)."""
     return Prefetch("agency_links", queryset=CriterionAgency.objects.select_related("agency").order_by("id"))
 

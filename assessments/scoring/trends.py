@@ -114,27 +114,31 @@ class CriteriaComparison:
     def comparable(self) -> bool:
         return bool(self.matched)
 
+    def _changes(self) -> list[tuple[Decimal, CriterionChange]]:
+        """The matched criteria scored in both years, each with its change."""
+        return [(change, c) for c in self.matched if (change := c.change) is not None]
+
     @property
     def gained(self) -> list[CriterionChange]:
-        up = [c for c in self.matched if c.change is not None and c.change > 0]
-        return sorted(up, key=lambda c: (-c.change, _code_key(c.code)))
+        up = [(change, c) for change, c in self._changes() if change > 0]
+        return [c for _change, c in sorted(up, key=lambda item: (-item[0], _code_key(item[1].code)))]
 
     @property
     def lost(self) -> list[CriterionChange]:
-        down = [c for c in self.matched if c.change is not None and c.change < 0]
-        return sorted(down, key=lambda c: (c.change, _code_key(c.code)))
+        down = [(change, c) for change, c in self._changes() if change < 0]
+        return [c for _change, c in sorted(down, key=lambda item: (item[0], _code_key(item[1].code)))]
 
     @property
     def unchanged_count(self) -> int:
-        return sum(1 for c in self.matched if c.change == 0)
+        return sum(1 for change, _c in self._changes() if change == 0)
 
     @property
     def total_gained(self) -> Decimal:
-        return sum((c.change for c in self.gained), Decimal(0))
+        return sum((change for change, _c in self._changes() if change > 0), Decimal(0))
 
     @property
     def total_lost(self) -> Decimal:
-        return sum((c.change for c in self.lost), Decimal(0))
+        return sum((change for change, _c in self._changes() if change < 0), Decimal(0))
 
 
 @dataclass
@@ -166,7 +170,7 @@ class Trend:
         return [(s, by_subject[s.pk]) for s in order if by_subject.get(s.pk)]
 
 
-def _code_key(code: str) -> tuple:
+def _code_key(code: str) -> tuple[int, ...]:
     return tuple(int(part) if part.isdigit() else 0 for part in code.split("."))
 
 
@@ -189,14 +193,16 @@ def lineage(subject: Subject) -> list[Subject]:
     return found
 
 
-def computed_ranks(results: dict[int, Result], assessments: list[Assessment]) -> dict[int, dict[str, tuple]]:
+def computed_ranks(
+    results: dict[int, Result], assessments: list[Assessment]
+) -> dict[int, dict[str, tuple[int, int]]]:
     """Rank of every assessment among those scored on the same framework (a block: the
     provinces on the ministry's framework, a province's departments on its own), for the total
     ("") and each field, on full precision: {assessment id: {code: (rank, ranked count)}}."""
     by_framework: dict[int, list[Assessment]] = defaultdict(list)
     for assessment in assessments:
         by_framework[assessment.framework_id].append(assessment)
-    found: dict[int, dict[str, tuple]] = defaultdict(dict)
+    found: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
     for peers in by_framework.values():
         indices: dict[str, dict[int, Decimal]] = defaultdict(dict)
         for assessment in peers:
@@ -230,8 +236,10 @@ def _published_figures(rows: list[PublishedResult], subject: Subject) -> YearFig
     )
 
 
-def _computed_figures(assessment: Assessment, result: Result, ranks: dict[str, tuple]) -> YearFigures:
-    def figure(code: str, name: str, index) -> Figure:
+def _computed_figures(
+    assessment: Assessment, result: Result, ranks: dict[str, tuple[int, int]]
+) -> YearFigures:
+    def figure(code: str, name: str, index: Decimal | None) -> Figure:
         position, count = ranks.get(code, (None, None))
         return Figure(code, name, index, position, count)
 
@@ -288,7 +296,12 @@ def subject_trend(subject: Subject, *, year: int | None = None) -> Trend:
     return Trend(subject, predecessors, ordered, names, criteria)
 
 
-def _criteria_for(subject, scored, results, year) -> CriteriaComparison | None:
+def _criteria_for(
+    subject: Subject,
+    scored: dict[tuple[int, int], Assessment],
+    results: dict[int, Result],
+    year: int | None,
+) -> CriteriaComparison | None:
     own_years = sorted(y for (y, pk) in scored if pk == subject.pk)
     if year is None:
         year = next((y for y in reversed(own_years) if any(py == y - 1 for (py, _pk) in scored)), None)
@@ -317,8 +330,10 @@ def compare_criteria(
     matched, differences = [], []
     for code in sorted(set(now_leaves) | set(old_leaves), key=_code_key):
         now, old = now_leaves.get(code), old_leaves.get(code)
-        if old is None:
-            differences.append(FrameworkDifference(code, f"chỉ có ở năm {current.year}: {now.name}"))
+        if old is None:  # then the code is this year's
+            differences.append(
+                FrameworkDifference(code, f"chỉ có ở năm {current.year}: {now_leaves[code].name}")
+            )
             continue
         if now is None:
             differences.append(FrameworkDifference(code, f"chỉ có ở năm {previous.year}: {old.name}"))

@@ -4,11 +4,13 @@ its score. A submitted answer changes only through a return."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
 
 from .. import scoring
 from ..models import Assessment, ChangeSource, Criterion, CriterionRemark, Submission, SubmittedAnswer
-from .deadlines import format_deadline, is_passed, part_state, stage_of
+from .deadlines import PartState, format_deadline, is_passed, part_state, stage_of
 from .errors import DomainError
 
 REMARK_MAX = 2000
@@ -36,7 +38,8 @@ def frozen_answers(assessment: Assessment, stage: str, criterion_ids) -> dict[in
         .select_related("submission__agency")
         .order_by()
     )
-    return {answer.criterion_id: answer.submission for answer in answers}
+    # criterion_id__in leaves out the answers whose criterion was deleted (criterion_id NULL).
+    return {answer.criterion_id: answer.submission for answer in answers if answer.criterion_id is not None}
 
 
 def refuse_frozen(assessment: Assessment, stage: str, nodes: dict[int, scoring.Node]) -> None:
@@ -51,7 +54,9 @@ def refuse_frozen(assessment: Assessment, stage: str, nodes: dict[int, scoring.N
         raise DomainError(f"Không sửa được câu trả lời đã gửi: {named}. Chỉ sửa được khi Sở Nội vụ trả lại.")
 
 
-def contribution_refusals(assessment: Assessment, contributed: dict, now=None) -> dict[int, str]:
+def contribution_refusals(
+    assessment: Assessment, contributed: dict[int, scoring.Node], now: datetime.datetime | None = None
+) -> dict[int, str]:
     """For each criterion an agency contributes to (`contributed`, from contributed_leaves):
     why it may not add a remark or evidence now ("" when it may). It may while the lead's
     answer is open: the assessment not locked, a stage open, the lead's part not submitted
@@ -66,10 +71,13 @@ def contribution_refusals(assessment: Assessment, contributed: dict, now=None) -
         closed = f"Đợt đánh giá đang ở giai đoạn “{assessment.get_phase_display()}”: không nhập liệu được."
     if closed:
         return dict.fromkeys(contributed, closed)
-    states = {}
-    refusals = {}
+    states: dict[int, PartState] = {}
+    refusals: dict[int, str] = {}
     for cid, node in contributed.items():
         lead = node.lead
+        if lead is None:  # a leaf with agencies has a lead among them; refuse rather than guess
+            refusals[cid] = f"{node.code}: tiêu chí chưa có cơ quan chủ trì, chưa bổ sung được."
+            continue
         if lead.pk not in states:
             states[lead.pk] = part_state(assessment, lead.pk, now=now)
         state = states[lead.pk]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from ..models import Assessment, DeadlineExtension, Stage, Submission
+from .errors import DomainError
 
 PHASE_STAGE: dict[str, str] = {
     Assessment.Phase.SELF_ASSESSMENT: Stage.SELF_ASSESSMENT,
@@ -140,6 +141,13 @@ class PartState:
             return f"Đã gửi lúc {sent}: chỉ sửa được khi Sở Nội vụ trả lại."
         return ""
 
+    def open_stage(self) -> str:
+        """The stage the part is written in now; DomainError saying why when it may not be."""
+        closed = self.closed_reason
+        if closed or self.stage is None:  # closed_reason names the phase when there is no stage
+            raise DomainError(closed)
+        return self.stage
+
     @property
     def reason(self) -> str:
         closed = self.closed_reason
@@ -193,9 +201,17 @@ class AppraisalState:
     assessment: Assessment
 
     @property
-    def fields(self) -> tuple[str, str] | None:
-        """The score and comment fields written in the current phase (None: none)."""
+    def fields(self) -> tuple[str, ...] | None:
+        """The fields written in the current phase, the score first (None: none)."""
         return APPRAISAL_FIELDS.get(self.assessment.phase)
+
+    def open_fields(self) -> tuple[str, ...]:
+        """The fields the council writes now; DomainError saying why when it may not."""
+        closed = self.closed_reason
+        fields = self.fields
+        if closed or fields is None:  # closed_reason names the phase when there are no fields
+            raise DomainError(closed)
+        return fields
 
     @property
     def is_recheck(self) -> bool:

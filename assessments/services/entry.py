@@ -80,11 +80,10 @@ def save_part(
         assessment = _locked_assessment(assessment)
         result = scoring.compute(assessment)
         state = agency_state(assessment, agency.pk, result, now=now, for_update=True)
-        if state.closed_reason:
-            raise DomainError(state.closed_reason)
+        stage = state.open_stage()
         asked = stage_leaves(result, state, agency.pk)
         leaves = {cid: node for cid, node in asked.items() if node.applicable}
-        allowed = set(STAGE_FIELDS[state.stage])
+        allowed = set(STAGE_FIELDS[stage])
         for criterion_id, row in rows.items():
             node = leaves.get(criterion_id)
             if node is None:
@@ -97,7 +96,7 @@ def save_part(
                 deadline = state.deadlines.for_criterion(agency.pk, criterion_id)
                 raise DomainError(f"{node.code}: đã quá hạn ({format_deadline(deadline)}).")
             resolve_figures({criterion_id: node}, {criterion_id: row})
-        refuse_frozen(assessment, state.stage, {cid: leaves[cid] for cid in rows})
+        refuse_frozen(assessment, stage, {cid: leaves[cid] for cid in rows})
         return write_scores(
             user=user,
             assessment=assessment,
@@ -106,7 +105,7 @@ def save_part(
             fields=allowed,
             result=result,
             agency=agency,
-            stage=state.stage,
+            stage=stage,
         )
 
 
@@ -124,8 +123,7 @@ def submit_part(
             save_part(user=user, assessment=assessment, agency=agency, rows=rows, source=source, now=now)
         result = scoring.compute(assessment)
         state = agency_state(assessment, agency.pk, result, now=now, for_update=True)
-        if state.closed_reason:
-            raise DomainError(state.closed_reason)
+        stage = state.open_stage()
         if not state.can_submit:
             raise DomainError(
                 f"Đã quá hạn ({format_deadline(state.deadline)}): cần Sở Nội vụ gia hạn trước khi gửi."
@@ -134,14 +132,14 @@ def submit_part(
         leaves = stage_leaves(result, state, agency.pk)
         if not leaves:
             raise DomainError("Cơ quan không có tiêu chí nào phải trả lời ở bước này.")
-        if state.stage == Stage.SELF_ASSESSMENT:
+        if stage == Stage.SELF_ASSESSMENT:
             missing = [n.code for n in leaves.values() if n.applicable and n.self_score is None]
             if missing:
                 raise DomainError(
                     f"Còn {len(missing)} tiêu chí chưa có điểm tự đánh giá: {', '.join(missing[:10])}"
                     + ("…" if len(missing) > 10 else "")
                 )
-        submission = state.submission or Submission(assessment=assessment, agency=agency, stage=state.stage)
+        submission = state.submission or Submission(assessment=assessment, agency=agency, stage=stage)
         submission.status = Submission.Status.SUBMITTED
         submission.submitted_at = now
         submission.submitted_by = user
@@ -170,7 +168,7 @@ def submit_part(
         WorkflowEvent.objects.create(
             assessment=assessment,
             action=WorkflowEvent.Action.SUBMIT,
-            stage=state.stage,
+            stage=stage,
             agency=agency,
             user=user,
             detail=f"{len(answers)} tiêu chí",

@@ -114,7 +114,8 @@ def _remark_entries(assessment, criterion) -> list[HistoryEntry]:
         .select_related("history_user", "agency")
         .order_by("history_date", "history_id")
     )
-    entries, previous = [], {}
+    entries: list[HistoryEntry] = []
+    previous: dict[int, str] = {}  # each agency's remark so far
     for record in records:
         old = previous.get(record.agency_id, "")
         previous[record.agency_id] = record.text

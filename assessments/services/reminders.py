@@ -55,7 +55,8 @@ def open_parts_many(assessments, *, now=None) -> dict[int, list[DueItem]]:
     with their subject and framework (select_related)."""
     assessments = list(assessments)
     found: dict[int, list[DueItem]] = {a.pk: [] for a in assessments}
-    answering = [a for a in assessments if stage_of(a) is not None and not a.is_locked]
+    stages = {a.pk: stage for a in assessments if (stage := stage_of(a)) is not None and not a.is_locked}
+    answering = [a for a in assessments if a.pk in stages]
     if not answering:
         return found
     now = now or timezone.now()
@@ -70,14 +71,17 @@ def open_parts_many(assessments, *, now=None) -> dict[int, list[DueItem]]:
         .values_list("assessment_id", "agency_id", "stage")
     }
     provinces = permissions.province_ids_of(answering)
-    by_province = defaultdict(list)
+    by_province: defaultdict[int, list[Agency]] = defaultdict(list)
     for agency in Agency.objects.filter(province_id__in=set(provinces.values())).order_by(
         "-is_process_owner", "name"
     ):
         by_province[agency.province_id].append(agency)
     for assessment in answering:
-        stage = stage_of(assessment)
-        for agency in by_province[provinces[assessment.pk]]:
+        stage = stages[assessment.pk]
+        province_id = provinces[assessment.pk]
+        if province_id is None:  # no province, so no agency answers for it
+            continue
+        for agency in by_province[province_id]:
             if agency.pk not in responsible[assessment.framework_id]:
                 continue
             if not agency.is_valid_in_year(assessment.framework.year):  # as agencies_of

@@ -171,10 +171,7 @@ def save_appraisal(*, user, assessment, rows: dict[int, RowInput], source=Change
     which is final, and its comment (phúc tra phase), for any leaf, survey leaves included."""
     with transaction.atomic():
         assessment = _locked(assessment)
-        state = appraisal_state(assessment)
-        if state.closed_reason:
-            raise DomainError(state.closed_reason)
-        fields = state.fields
+        fields = appraisal_state(assessment).open_fields()
         result = scoring.compute(assessment)
         leaves = {n.criterion.pk: n for n in result.leaves()}
         for criterion_id, row in rows.items():

@@ -3,8 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from assessments.models import PublishedResult, Score
-from reports.models import RenderedReport, ReportNarrative
+from reports.models import ReportNarrative
 from reports.services import save_narrative
 
 pytestmark = pytest.mark.django_db
@@ -151,34 +150,3 @@ def test_user_markup_in_narrative_is_text(client, owner, sample_assessment):
     page = client.get(detail(sample_assessment)).content.decode()
     assert "&lt;img src=&quot;http://example.com/x.png&quot;&gt; ổn" in page
     assert '<img src="http' not in page
-
-
-# --- cached downloads --------------------------------------------------------------------------
-
-
-def test_second_download_comes_from_the_cache_until_data_or_narrative_change(
-    client, owner, sample_assessment, django_assert_max_num_queries
-):
-    client.force_login(owner)
-    url = download(sample_assessment, "docx")
-    first = client.get(url)
-    assert first["X-Report-Cache"] == "miss"
-    assert first["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert 'filename="bao-cao-chi-so-cchc-2023-70.docx"' in first["Content-Disposition"]
-    with django_assert_max_num_queries(10):
-        second = client.get(url)
-    assert second["X-Report-Cache"] == "hit"
-    assert second.content == first.content
-    save_narrative(sample_assessment, owner, {"signer_name": "Trần Thị B"})
-    assert client.get(url)["X-Report-Cache"] == "miss"
-    assert client.get(url)["X-Report-Cache"] == "hit"
-    score = Score.objects.get(assessment=sample_assessment, criterion__code="1.1")
-    score.appraised_score = score.appraised_score - 1
-    score.version += 1
-    score.save()
-    assert client.get(url)["X-Report-Cache"] == "miss"
-    PublishedResult.objects.filter(year=2022, field_code="").update(rank=40)
-    assert client.get(url)["X-Report-Cache"] == "hit"  # update() bypasses auto_now: see the next case
-    PublishedResult.objects.get(subject=sample_assessment.subject, year=2022, field_code="").save()
-    assert client.get(url)["X-Report-Cache"] == "miss"
-    assert RenderedReport.objects.count() == 1

@@ -54,6 +54,7 @@ JSON_EXCLUDED = {
     "auth.permission",
     "sessions.session",
     "reports.renderedreport",
+    "django_tasks_database.dbtaskresult",  # queued renders: made again when asked
 }
 
 

@@ -1,0 +1,78 @@
+"""A leader downloads the report after the data changed: the old file comes at once, labelled
+with its data's time; the page says "Đang tạo bản mới…" (static/js/report-files.js polls, no
+inline script) and announces the fresh file when the worker has made it."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from assessments.models import Assessment, Profile, Role, Score
+from reports import cache, tasks
+from reports.models import RenderedReport
+
+PASSWORD = "Mat-khau-thu-2024"
+QUEUED_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_stale_download_then_fresh_file_announced(chromium, live_server, screenshots, settings, monkeypatch):
+    from assessments.reference_data import load_reference_data
+
+    load_reference_data()
+    settings.TASKS = QUEUED_ONLY  # the worker's turn is played by this test
+    monkeypatch.setattr(cache, "render", lambda assessment, fmt: b"%PDF-1.7 " + fmt.encode())
+    assessment = Assessment.objects.select_related("subject", "framework").get(
+        subject__code="70", framework__year=2023
+    )
+    cache.render_and_store(assessment, "pdf")
+    RenderedReport.objects.update(data_as_of=timezone.now() - timedelta(hours=2))
+    old = RenderedReport.objects.get()
+    score = Score.objects.get(assessment=assessment, criterion__code="1.1")
+    score.appraised_score -= 1
+    score.version += 1
+    score.save()
+    user = get_user_model().objects.create_user(username="lanhdao", password=PASSWORD)
+    Profile.objects.create(user=user, role=Role.PROCESS_OWNER)
+
+    base = live_server.url
+    context = chromium.new_context(
+        viewport={"width": 1360, "height": 900}, locale="vi-VN", accept_downloads=True
+    )
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(f"{base}/dang-nhap/")
+        page.fill("#id_username", "lanhdao")
+        page.fill("#id_password", PASSWORD)
+        page.click("button:has-text('Đăng nhập')")
+        page.wait_for_url(f"{base}/")
+        page.goto(f"{base}/bao-cao/{assessment.pk}/")
+        pdf = page.locator('.report-file[data-format="pdf"]')
+        assert "Bản hiện có: " + cache.as_of_label(old.data_as_of) in pdf.inner_text()
+        assert not pdf.locator(".file-pending").is_visible()
+
+        with page.expect_download() as download:
+            pdf.locator("a").click()
+        stamp = timezone.localtime(old.data_as_of).strftime("%Y%m%d-%H%M")
+        assert download.value.suggested_filename == f"bao-cao-chi-so-cchc-2023-70-so-lieu-{stamp}.pdf"
+        pdf.locator(".file-pending").wait_for(state="visible", timeout=10_000)
+        screenshots(page, "20-bao-cao-dang-tao-ban-moi", full_page=False)
+
+        assert tasks.render_report_file.call(assessment.pk, "pdf") == "rendered"
+        pdf.locator(".file-fresh").wait_for(state="visible", timeout=15_000)
+        assert not pdf.locator(".file-pending").is_visible()
+        new = RenderedReport.objects.get()
+        assert "Bản hiện có: " + cache.as_of_label(new.data_as_of) in pdf.inner_text()
+        screenshots(page, "21-bao-cao-ban-moi-san-sang", full_page=False)
+        with page.expect_download() as download:
+            pdf.locator("a").click()
+        assert re.search(r"so-lieu-\d{8}-\d{4}\.pdf$", download.value.suggested_filename)
+        assert download.value.suggested_filename != f"bao-cao-chi-so-cchc-2023-70-so-lieu-{stamp}.pdf"
+        assert not errors, errors
+    finally:
+        context.close()
