@@ -72,14 +72,13 @@ def import_framework_table(
     if table is None:
         return outcome
     with transaction.atomic():
-        framework = (
+        stored = (
             Framework.objects.select_for_update().filter(owner=province, subject_kind=kind, year=year).first()
         )
-        created = framework is None
-        if created:
-            framework = Framework(
-                owner=province, subject_kind=kind, year=year, name=name or default_name(kind, year)
-            )
+        created = stored is None
+        framework = stored or Framework(
+            owner=province, subject_kind=kind, year=year, name=name or default_name(kind, year)
+        )
         wanted = {
             "name": name,
             "decision": decision or table.decision,

@@ -273,7 +273,10 @@ def _changes(rows: list[UnitRow], outcome: ImportOutcome) -> list[RowChange]:
     for row in rows:
         new_predecessors = sorted(_predecessor_label(p) for p in row.predecessors)
         if row.subject is None:
-            fields = [("khối", None, labels.get(row.kind, row.kind)), ("tên", None, row.name)]
+            fields: list[tuple[str, object, object]] = [
+                ("khối", None, labels.get(row.kind, row.kind)),
+                ("tên", None, row.name),
+            ]
             changes.append(RowChange(row.row, row.key, NEW, label=row.name, fields=fields))
             continue
         unit = row.subject
@@ -315,8 +318,14 @@ def _write(rows: list[UnitRow], changes: list[RowChange], province: Subject, use
     for row in rows:
         if status[row.row] == UNCHANGED:
             continue
-        wanted = [p.subject if isinstance(p, UnitRow) else p for p in row.predecessors]
-        row.subject.predecessors.set(wanted)
+        successor = row.subject
+        assert successor is not None  # saved in the loop above
+        wanted: list[Subject] = []
+        for predecessor in row.predecessors:
+            found = predecessor.subject if isinstance(predecessor, UnitRow) else predecessor
+            assert found is not None  # a row of the sheet, saved in the loop above
+            wanted.append(found)
+        successor.predecessors.set(wanted)
 
 
 def import_units_sheet(

@@ -342,9 +342,10 @@ def plan_tree(
             else:
                 outcome.actions.append(f"Xóa tiêu chí {criterion.code} ({criterion.name}).")
     if grades is not None:
-        before = sorted((b.label, b.min_index) for b in framework.grade_bands.all()) if framework.pk else []
-        after = sorted((g.label, g.min_index) for g in grades)
-        if before != after:
+        bands: list[tuple[str, Decimal]] = (
+            sorted((b.label, b.min_index) for b in framework.grade_bands.all()) if framework.pk else []
+        )
+        if bands != sorted((g.label, g.min_index) for g in grades):
             plan.grades = grades
             shown = "; ".join(f"{g.label} từ {format_score(g.min_index)}%" for g in grades)
             outcome.actions.append(f"Đặt các mức xếp loại: {shown}.")
@@ -444,13 +445,14 @@ def copy_to_year(*, user, source: Framework, year: int, name: str = "") -> Frame
     where the province already has a framework of that kind for that year."""
     from .setup import copy_framework
 
-    if source.owner_id is None:
+    owner = source.owner
+    if owner is None:
         raise DomainError("Chỉ sao chép được bộ tiêu chí do tỉnh ban hành.")
     if Framework.objects.filter(
         year=year, subject_kind=source.subject_kind, owner_id=source.owner_id
     ).exists():
         raise DomainError(
-            f"{source.owner.name} đã có bộ tiêu chí {source.get_subject_kind_display().lower()} năm {year}."
+            f"{owner.name} đã có bộ tiêu chí {source.get_subject_kind_display().lower()} năm {year}."
         )
     with transaction.atomic():
         copy = copy_framework(source, year, name=name or source.name.replace(str(source.year), str(year)))
