@@ -1,5 +1,5 @@
 """What every page's header needs: the signed-in person's unread notification count (one
-COUNT query, run only when the header shows it) and whether it links the framework pages."""
+COUNT query, run only when the header shows it)."""
 
 from django.utils.functional import SimpleLazyObject
 
@@ -8,10 +8,6 @@ def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from . import permissions
     from .services.notifications import unread_count
 
-    return {
-        "unread_notifications": SimpleLazyObject(lambda: unread_count(user)),
-        "sees_frameworks": SimpleLazyObject(lambda: permissions.can_view_own_frameworks(user)),
-    }
+    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}
