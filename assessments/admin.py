@@ -14,6 +14,7 @@ from .admin_rules import CriterionRuleForm
 from .admin_scope import OwnProvinceAdmin, ProvinceScopedAdmin
 from .decimals import format_index, format_score
 from .exchange.admin_mixins import AnnexExportMixin, ExchangeImportMixin
+from .exchange.admin_units import UnitsImportMixin
 from .exchange.resources import AnnexResource, FieldSummaryResource, NationalResultsResource
 from .fields import ScoreFormField
 from .models import (
@@ -31,7 +32,9 @@ from .services.errors import DomainError
 
 
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
+class SubjectAdmin(UnitsImportMixin, SimpleHistoryAdmin):
+    """Units can be imported for a province from a sheet: upload, preview, confirm."""
+
     list_display = ["name", "code", "kind", "region", "valid_from", "valid_until"]
     list_filter = ["kind", "region"]
     search_fields = ["name", "code"]

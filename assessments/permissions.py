@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from . import scoring
-from .models import Agency, Assessment, Profile, Role, Subject, SubjectKind
+from .models import UNIT_KINDS, Agency, Assessment, Profile, Role, Subject, SubjectKind
 
 
 def profile_of(user) -> Profile | None:
@@ -98,7 +98,7 @@ def _in_province(province_id: int) -> Q:
     )
 
 
-_BELOW_PROVINCE = [SubjectKind.DEPARTMENT, SubjectKind.DISTRICT, SubjectKind.COMMUNE]
+_BELOW_PROVINCE = list(UNIT_KINDS)
 
 
 def assessments_in_province(user) -> QuerySet[Assessment]:
@@ -393,3 +393,41 @@ def scope_unit_blocks(user, province_id):
         if own is None or own.pk != province.pk:
             raise _not_found()
     return province
+
+
+# --- a province's own frameworks (Sở Nội vụ maintains them) ---------------------------------
+
+
+def can_view_own_frameworks(user) -> bool:
+    """The framework pages: Sở Nội vụ, the council and the leadership of the province."""
+    return role_of(user) in (Role.PROCESS_OWNER, Role.APPRAISER, Role.VIEWER)
+
+
+def own_frameworks(user):
+    """The frameworks the user's province issued (every province's for a superuser); none
+    for a role that does not read them."""
+    from .models import Framework
+
+    if not can_view_own_frameworks(user):
+        return Framework.objects.none()
+    frameworks = Framework.objects.filter(owner__isnull=False)
+    province = user_province(user)
+    if is_superuser(user):
+        return frameworks
+    return frameworks.filter(owner_id=province.pk) if province is not None else frameworks.none()
+
+
+def scope_frameworks(user):
+    """(queryset, can_write) for the list of the province's frameworks; 404 for other roles."""
+    if not can_view_own_frameworks(user):
+        raise _not_found()
+    return own_frameworks(user), is_process_owner(user)
+
+
+def scope_framework(user, framework_id):
+    """(framework, can_write): a framework the user's province issued, else 404; only Sở Nội
+    vụ writes (whether it may still change is services.frameworks.frozen_reason)."""
+    framework = own_frameworks(user).select_related("owner").filter(pk=framework_id).first()
+    if framework is None:
+        raise _not_found()
+    return framework, is_process_owner(user)

@@ -3,7 +3,9 @@
 import datetime
 import unicodedata
 
-from .models import Assessment, Subject, SubjectName
+from django.db.models import Q
+
+from .models import Assessment, Subject, SubjectKind, SubjectName
 
 
 class SubjectNotFound(LookupError):
@@ -26,20 +28,30 @@ def names_in_year(year: int | None) -> dict[int, list[str]]:
     return found
 
 
-def resolve_subject(text: str, year: int | None = None) -> Subject:
+def resolve_subject(text: str, year: int | None = None, province: Subject | str | None = None) -> Subject:
     """ "Bình Phước", "bình phước", "tỉnh Bình Phước" or "70"; valid in the given year.
     A name the subject had that year is accepted too ("Thừa Thiên Huế" for 2023).
+
+    Units' names repeat across provinces ("Sở Tư pháp"): with `province` (a Subject, or its
+    name or code), only that province and its units are candidates. A name that still
+    matches several subjects is refused, listing them with their province and code.
 
     Where a name or code was reused after the 2025 merger, the unit that existed at the
     end of the year wins.
     """
+    if isinstance(province, str):
+        province = resolve_province(province, year)
     wanted = _fold(text)
     for prefix in ("tỉnh ", "thành phố ", "tp. ", "tp "):
         if wanted.startswith(prefix):
             wanted = wanted[len(prefix) :]
-    candidates = Subject.objects.all()
+    candidates = Subject.objects.select_related("parent__parent")
     if year is not None:
         candidates = candidates.valid_in_year(year)
+    if province is not None:
+        candidates = candidates.filter(
+            Q(pk=province.pk) | Q(parent_id=province.pk) | Q(parent__parent_id=province.pk)
+        )
     former = names_in_year(year)
     matches = [
         s
@@ -50,15 +62,55 @@ def resolve_subject(text: str, year: int | None = None) -> Subject:
     ]
     if not matches:
         when = f" trong năm {year}" if year else ""
-        raise SubjectNotFound(f"Không tìm thấy đối tượng đánh giá '{text}'{when}.")
+        where = f" thuộc {province.name}" if province is not None else ""
+        raise SubjectNotFound(f"Không tìm thấy đối tượng đánh giá '{text}'{where}{when}.")
     if len(matches) > 1 and year is not None:
         end = datetime.date(year, 12, 31)
         at_end = [s for s in matches if s.valid_from is None or s.valid_from <= end]
         at_end = [s for s in at_end if s.valid_until is None or s.valid_until >= end] or matches
         matches = at_end
     if len(matches) > 1:
-        names = ", ".join(f"{s.name} ({s.code})" for s in matches)
-        raise SubjectNotFound(f"'{text}' khớp với nhiều đối tượng: {names}. Hãy ghi mã hành chính.")
+        names = "; ".join(describe_candidate(s) for s in matches)
+        hint = "Hãy ghi mã" if province is not None else "Hãy thêm --province (tỉnh của đơn vị) hoặc ghi mã"
+        raise SubjectNotFound(f"'{text}' khớp với nhiều đối tượng: {names}. {hint}.")
+    return matches[0]
+
+
+def describe_candidate(subject: Subject) -> str:
+    """ "Sở Tư pháp (mã STP, Bình Phước)": how a refusal lists the subjects a name matches."""
+    details = [f"mã {subject.code}" if subject.code else "chưa có mã"]
+    province = subject.province
+    if province is not None and province.pk != subject.pk:
+        details.append(province.name)
+    return f"{subject.name} ({', '.join(details)})"
+
+
+def resolve_province(text: str, year: int | None = None) -> Subject:
+    """A province by its name or code ("Bình Phước", "70"), as resolve_subject reads it."""
+    wanted = _fold(text)
+    for prefix in ("tỉnh ", "thành phố ", "tp. ", "tp "):
+        if wanted.startswith(prefix):
+            wanted = wanted[len(prefix) :]
+    candidates = Subject.objects.filter(kind=SubjectKind.PROVINCE)
+    if year is not None:
+        candidates = candidates.valid_in_year(year)
+    former = names_in_year(year)
+    matches = [
+        s
+        for s in candidates
+        if s.code == text.strip()
+        or _fold(s.name) == wanted
+        or any(_fold(name) == wanted for name in former.get(s.pk, ()))
+    ]
+    if len(matches) > 1 and year is not None:
+        end = datetime.date(year, 12, 31)
+        matches = [s for s in matches if s.valid_until is None or s.valid_until >= end] or matches
+    if not matches:
+        when = f" trong năm {year}" if year else ""
+        raise SubjectNotFound(f"Không tìm thấy tỉnh, thành phố '{text}'{when}.")
+    if len(matches) > 1:
+        names = "; ".join(f"{s.name} (mã {s.code})" for s in matches)
+        raise SubjectNotFound(f"'{text}' khớp với nhiều tỉnh: {names}. Hãy ghi mã hành chính.")
     return matches[0]
 
 

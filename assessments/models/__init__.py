@@ -13,10 +13,11 @@ from .framework import (
     sort_key_for,
 )
 from .notifications import Notification, NotificationKind
-from .reference import Agency, Subject, SubjectKind, SubjectName
+from .reference import UNIT_KINDS, Agency, Subject, SubjectKind, SubjectName
 from .workflow import DeadlineExtension, ReminderLog, Stage, Submission, SubmittedAnswer, WorkflowEvent
 
 __all__ = [
+    "UNIT_KINDS",
     "Agency",
     "Assessment",
     "ChangeSource",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 
+from .history import SourcedHistory
 from .reference import SubjectKind
 
 if TYPE_CHECKING:
@@ -58,9 +59,16 @@ class Framework(models.Model):
         blank=True,
         help_text="Ví dụ: Quyết định số 876/QĐ-BNV ngày 10/11/2022 của Bộ Nội vụ.",
     )
+    decision = models.CharField(
+        "quyết định ban hành",
+        max_length=300,
+        blank=True,
+        help_text="Số, ký hiệu quyết định ban hành bộ tiêu chí, ví dụ: Quyết định số 123/QĐ-UBND.",
+    )
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
 
     objects = FrameworkQuerySet.as_manager()
+    history = SourcedHistory(verbose_name="lịch sử bộ tiêu chí")
 
     class Meta:
         verbose_name = "bộ tiêu chí"
@@ -153,6 +161,12 @@ class Criterion(models.Model):
         default=ScoringMethod.SELF_ASSESSED,
     )
     guidance = models.TextField("hướng dẫn chấm điểm", blank=True)
+    may_not_apply = models.BooleanField(
+        "có thể không áp dụng",
+        default=False,
+        help_text="Bộ tiêu chí đánh dấu tiêu chí này có thể không áp dụng với một số đơn vị "
+        "(điểm tối đa của đơn vị được trừ ra).",
+    )
     section = models.CharField(
         "phần điểm",
         max_length=20,
@@ -182,6 +196,7 @@ class Criterion(models.Model):
         related_name="criteria",
         through="CriterionAgency",
     )
+    history = SourcedHistory(verbose_name="lịch sử tiêu chí")
 
     class Meta:
         verbose_name = "tiêu chí"

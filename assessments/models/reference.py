@@ -8,6 +8,8 @@ import datetime
 from django.db import models
 from django.db.models import Q
 
+from .history import SourcedHistory
+
 
 class ValidityQuerySet(models.QuerySet):
     def valid_in_year(self, year: int):
@@ -44,6 +46,18 @@ class SubjectKind(models.TextChoices):
     DEPARTMENT = "department", "Sở, ban, ngành"
     DISTRICT = "district", "UBND cấp huyện"
     COMMUNE = "commune", "UBND cấp xã"
+    CENTRAL_AGENCY = "central_agency", "Cơ quan Trung ương đóng trên địa bàn"
+    PUBLIC_SERVICE_UNIT = "public_service_unit", "Đơn vị sự nghiệp"
+
+
+# The kinds that sit under a province (its own index ranks them, each kind as a block).
+UNIT_KINDS = (
+    SubjectKind.DEPARTMENT,
+    SubjectKind.DISTRICT,
+    SubjectKind.COMMUNE,
+    SubjectKind.CENTRAL_AGENCY,
+    SubjectKind.PUBLIC_SERVICE_UNIT,
+)
 
 
 class Subject(Validity):
@@ -71,6 +85,7 @@ class Subject(Validity):
     )
 
     objects = ValidityQuerySet.as_manager()
+    history = SourcedHistory(verbose_name="lịch sử đối tượng đánh giá")
 
     class Meta:
         verbose_name = "đối tượng đánh giá"

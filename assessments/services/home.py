@@ -31,6 +31,8 @@ KIND_CHOICES = [
     (SubjectKind.DEPARTMENT, "Sở, ban, ngành"),
     (SubjectKind.DISTRICT, "Huyện"),
     (SubjectKind.COMMUNE, "Xã"),
+    (SubjectKind.CENTRAL_AGENCY, "Cơ quan Trung ương"),
+    (SubjectKind.PUBLIC_SERVICE_UNIT, "Đơn vị sự nghiệp"),
 ]
 
 

@@ -32,6 +32,7 @@ def copy_framework(source: Framework, year: int, *, name: str | None = None) -> 
             max_score=original.max_score,
             method=original.method,
             guidance=original.guidance,
+            may_not_apply=original.may_not_apply,
             rule_kind=original.rule_kind,
             section=original.section,
             rule_parameters=original.rule_parameters,

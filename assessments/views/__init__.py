@@ -6,6 +6,7 @@ from .appraisal import appraisal, appraisal_take_self
 from .block import block_progress
 from .entry import contributor_remark, entry, submit
 from .evidence import evidence_delete, evidence_download, evidence_upload
+from .frameworks import framework_copy, framework_detail, framework_list
 from .history import criterion_history
 from .home import home, my_entry
 from .notifications import account, notification_list, notification_open, notification_read_all
@@ -23,6 +24,9 @@ __all__ = [
     "evidence_download",
     "evidence_upload",
     "extend",
+    "framework_copy",
+    "framework_detail",
+    "framework_list",
     "home",
     "lock",
     "my_entry",

@@ -5,7 +5,7 @@ from assessments.exchange.cli import read_file, refused, report
 from assessments.exchange.problems import FileRefused
 from assessments.models import SubjectKind
 
-from ._common import subject_for
+from ._common import add_province_argument, subject_for
 
 
 class Command(BaseCommand):
@@ -21,6 +21,7 @@ class Command(BaseCommand):
             "--subject",
             help="Tên hoặc mã hành chính, ví dụ 'Bình Phước' hoặc 70 (không cần với --all-sheets)",
         )
+        add_province_argument(parser)
         parser.add_argument("--year", required=True, type=int, help="Năm đánh giá, ví dụ 2023")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ cho biết sẽ thay đổi gì, không ghi")
         parser.add_argument("--sheet", help="Tên trang tính (mặc định: trang đầu tiên có bảng phụ lục)")
