@@ -90,7 +90,10 @@ def world():
         assessment=assessment, criterion=criterion, agency=agency, text="Có"
     )
     rows.append(remark)
-    rows += [model.history.first() for model in (assessment, score, published, submission, remark)]
+    rows += [
+        model.history.first()
+        for model in (assessment, score, published, submission, remark, province, framework, criterion)
+    ]
     return {type(row): row for row in rows}
 
 
