@@ -130,9 +130,16 @@ def test_explanation_remark_readable_and_results_after_the_lock(
     owner = make_user("snv", Role.PROCESS_OWNER, agency(assessment, "SNV"), ("Minh", "Trần Văn"))
     editor = make_user("cb-stp", Role.DEPARTMENT_EDITOR, stp)
     fill_except(assessment, stp, editor)
-    services.submit_part(user=editor, assessment=assessment, agency=stp)
     leaf = next(n for n in scoring.lead_leaves(scoring.compute(assessment), stp.pk) if not n.is_survey)
     cid = leaf.criterion.pk
+    # The department gave itself the maximum; the council lowers it to 0, so it is asked to explain.
+    services.save_part(
+        user=editor,
+        assessment=assessment,
+        agency=stp,
+        rows={cid: services.RowInput(leaf.score.version, {"self_score": leaf.max})},
+    )
+    services.submit_part(user=editor, assessment=assessment, agency=stp)
     remark = (
         "Chưa có kế hoạch theo dõi tình hình thi hành pháp luật năm 2024 được ban hành đúng thời hạn; "
         "báo cáo kết quả gửi chậm so với quy định"
@@ -141,7 +148,7 @@ def test_explanation_remark_readable_and_results_after_the_lock(
     services.save_appraisal(
         user=owner,
         assessment=assessment,
-        rows={cid: services.RowInput(1, {"appraised_score": Decimal("0"), "appraisal_comment": remark})},
+        rows={cid: services.RowInput(2, {"appraised_score": Decimal("0"), "appraisal_comment": remark})},
     )
     services.set_phase(
         user=owner,

@@ -36,7 +36,7 @@ def test_stale_download_then_fresh_file_announced(chromium, live_server, screens
     score.version += 1
     score.save()
     user = get_user_model().objects.create_user(username="lanhdao", password=PASSWORD)
-    Profile.objects.create(user=user, role=Role.PROCESS_OWNER)
+    Profile.objects.create(user=user, role=Role.PROCESS_OWNER, province=assessment.subject)
 
     base = live_server.url
     context = chromium.new_context(
