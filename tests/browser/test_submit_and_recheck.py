@@ -46,7 +46,7 @@ def _world():
     )
     for username, role, agency in (("cb-stp", Role.DEPARTMENT_EDITOR, stp), ("hd", Role.APPRAISER, None)):
         user = get_user_model().objects.create_user(username=username, password=PASSWORD)
-        Profile.objects.create(user=user, role=role, agency=agency)
+        Profile.objects.create(user=user, role=role, agency=agency, province=province)
     return assessment, stp, leaves
 
 
