@@ -365,6 +365,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"SubjectKindEnum": "assessments.models.reference.SubjectKind"},
+    # drf-spectacular's own enum hook, then model integers as on PostgreSQL (api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.integers_as_on_postgresql",
+    ],
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 import schemathesis
 from django.conf import settings
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -93,6 +95,19 @@ def run_operation(operation, mode, checks, choices, headers):
         case.call_and_validate(headers=headers, checks=checks)
 
     check()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Django's WSGI handler closes the database connection after each request (the
+    request_started/request_finished signals); the test client disconnects that, and so
+    must a test that calls the WSGI app itself: on PostgreSQL the test's connection, holding
+    its transaction, would be closed under it."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("role", ROLES)

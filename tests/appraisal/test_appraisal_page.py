@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Score
+from tests.responses import close_download
 
 from .world import last_year, scored_world
 
@@ -124,10 +125,10 @@ def test_a_pdf_opened_from_the_appraisal_page_is_shown_not_downloaded(client, sm
     html = _page(client, small)
     href = re.search(r'<a href="(/tai-lieu/\d+/\?xem=1)" target="_blank"', html).group(1)
     response = client.get(href)
-    response.close()  # a FileResponse: its file is open until then
+    close_download(response)  # a FileResponse: its file is open until then
     assert response.status_code == 200 and response["Content-Disposition"].startswith("inline")
     assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
     plain = client.get(href.split("?")[0])
-    plain.close()
+    close_download(plain)
     assert plain["Content-Disposition"].startswith("attachment")
     assert a.evidence.count() == 1

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Evidence
+from tests.responses import close_download
 
 from .conftest import leaves_of
 
@@ -159,7 +160,7 @@ def test_a_pdf_named_run_bat_is_served_as_run_pdf(client, open_assessment, users
     Evidence.objects.filter(pk=item.pk).update(original_name="run.bat", content_type="text/plain")
     client.force_login(users["editor"])
     response = client.get(reverse("assessments:evidence_download", args=[item.pk]))
-    response.close()
+    close_download(response)
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="run.pdf"'
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from assessments.models import Evidence
 from tests.object_store import stored_keys
+from tests.responses import close_download
 
 from .conftest import leaves_of
 from .test_evidence import PDF
@@ -31,7 +32,7 @@ def test_upload_download_and_delete_go_through_the_object_store(
     response = client.get(reverse("assessments:evidence_download", args=[item.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
-    response.close()
+    close_download(response)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("assessments:evidence_delete", args=[item.pk]))

@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from assessments.models import Evidence
+from tests.responses import close_download
 
 from .conftest import leaves_of
 
@@ -48,7 +49,7 @@ def test_every_page_and_download_of_an_assessment_is_private(client, open_assess
         response = client.get(url)
         assert response.status_code == 200, url
         assert private(response), (url, response.get("Cache-Control"))
-        response.close()
+        close_download(response)
     # A department editor's own page, and a redirect to it.
     client.force_login(users["editor"])
     for url in (reverse("assessments:entry", args=[pk, stp.pk]), reverse("assessments:my_entry", args=[pk])):

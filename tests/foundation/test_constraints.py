@@ -36,7 +36,7 @@ from reports.models import RenderedReport, ReportFormat
 
 pytestmark = pytest.mark.django_db
 
-BAD = "khong-hop-le"
+BAD = "sai"  # short enough for every choice column (change_source is 10 characters)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from django_tasks import default_task_backend
 from assessments.models import Assessment, Score
 from reports import cache, tasks
 from reports.models import RenderedReport, RenderState
+from tests.responses import close_download
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def body(response) -> bytes:
     try:
         return b"".join(response.streaming_content)
     finally:
-        response.close()
+        close_download(response)
 
 
 @pytest.fixture
@@ -313,10 +314,14 @@ def test_files_status_is_json_for_readers_and_refused_to_department_editors(
 
 
 def test_the_database_queue_holds_the_rendering_until_the_worker_runs_it(
-    client, owner, sample_assessment, renders, settings
+    client, owner, sample_assessment, renders, settings, monkeypatch
 ):
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.models import DBTaskResult
 
+    # The worker closes stale connections between tasks; here its connection is the test's,
+    # holding the test's transaction (on PostgreSQL closing it would end the test's data).
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     settings.TASKS = DATABASE_QUEUE
     client.force_login(owner)
     assert client.get(download(sample_assessment)).status_code == 202
