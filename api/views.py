@@ -180,7 +180,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(data)
 
     def retrieve(self, request, *args, **kwargs):
-        assessment = permissions.scope_visible_assessment(request.user, _int(kwargs["pk"]))
+        assessment = permissions.scope_assessment(request.user, _int(kwargs["pk"]))
         return Response(s.AssessmentSerializer(assessment, context=self._context([assessment])).data)
 
 
@@ -217,9 +217,7 @@ class ScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     queryset = Assessment.objects.none()  # for the schema; rows come from the computed tree
 
     def _scope(self):
-        assessment = permissions.scope_visible_assessment(
-            self.request.user, _int(self.kwargs["assessment_pk"])
-        )
+        assessment = permissions.scope_assessment(self.request.user, _int(self.kwargs["assessment_pk"]))
         result = scoring.compute(assessment)
         return assessment, result, visible_leaves(self.request.user, assessment, result)
 

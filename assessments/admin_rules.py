@@ -9,6 +9,7 @@ from .scoring.rule_notation import parse_notation
 from .scoring.rules import RuleError
 from .services.errors import DomainError
 from .services.figures import SIDES, reconcile
+from .services.scores import ALL_FIELDS
 
 RULE_HELP = (
     "Để trống: nhập điểm trực tiếp. Các dạng: “tỷ lệ”, “phần trăm”, “affine 0,5”, “có trọng số”, "
@@ -70,21 +71,7 @@ class ScoreFiguresForm(forms.ModelForm):
 
     class Meta:
         model = Score
-        fields = [
-            "assessment",
-            "criterion",
-            "applicable",
-            "self_score",
-            "self_figures",
-            "explanation",
-            "appraised_score",
-            "appraised_figures",
-            "appraised_override_reason",
-            "appraisal_comment",
-            "response",
-            "rechecked_score",
-            "recheck_comment",
-        ]
+        fields = ["assessment", "criterion", *ALL_FIELDS]
 
     def clean(self):
         cleaned = super().clean()

@@ -353,11 +353,6 @@ def scope_trends(user, subject_id):
     return subject
 
 
-def scope_visible_assessment(user, assessment_id):
-    """The assessment if the account may open it (scope_assessment: its province's), else 404."""
-    return scope_assessment(user, assessment_id)
-
-
 def visible_frameworks(user):
     """The ministry's frameworks and those the account's province issued (all for a superuser)."""
     from .models import Framework

@@ -8,22 +8,11 @@ from django.shortcuts import get_object_or_404, render
 from .. import permissions, scoring, services
 from ..decimals import format_score
 from ..models import Criterion, Score
+from ..services.scores import ALL_FIELDS
 from .common import protected
 
-SHOWN_FIELDS = (
-    "applicable",
-    "self_score",
-    "self_figures",
-    "explanation",
-    "appraised_score",
-    "appraised_figures",
-    "appraised_override_reason",
-    "appraisal_comment",
-    "response",
-    "rechecked_score",
-    "recheck_comment",
-)
-FIELD_LABELS = {f.name: f.verbose_name for f in Score._meta.concrete_fields if f.name in SHOWN_FIELDS}
+# The fields a person writes (services.scores.ALL_FIELDS), with their names, in the model's order.
+FIELD_LABELS = {f.name: f.verbose_name for f in Score._meta.concrete_fields if f.name in ALL_FIELDS}
 
 
 @protected("GET")
