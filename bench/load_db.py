@@ -80,7 +80,9 @@ def seed(args) -> None:
     )
     own_leaves = {
         agency.pk: [
-            node.criterion.pk for node in scoring.lead_leaves(result, agency.pk) if not node.is_survey
+            node.criterion.pk
+            for node in scoring.lead_leaves(result, agency.pk)
+            if not node.is_survey and not node.criterion.rule.takes_figures  # a typed score, not figures
         ]
         for agency in agencies
     }

@@ -171,7 +171,7 @@ class Editor(PlanUser):
     def save(self, entry: str, page: str):
         fields = form_fields(page, "entry-form")
         criterion = self.rng.choice(self.account["criteria"])
-        if f"s_{criterion}" not in fields:
+        if f"self_score_{criterion}" not in fields:
             events.request.fire(
                 request_type="POST",
                 name="entry POST (save)",
@@ -184,7 +184,7 @@ class Editor(PlanUser):
         self.saves += 1
         typed, stored = random_score(Decimal(PLAN["maxima"][str(criterion)]), self.rng)
         explanation = f"Tải thử {self.account['username']} lần {self.saves}: đã ban hành kế hoạch"
-        fields.update({f"s_{criterion}": typed, f"e_{criterion}": explanation, "save": "1"})
+        fields.update({f"self_score_{criterion}": typed, f"explanation_{criterion}": explanation, "action": "save"})
         response = self.request("entry POST (save)", "POST", entry, expect=(302, 200), data=fields)
         if response is None:
             return
