@@ -22,8 +22,10 @@ after it) plus --stop-timeout:
    and whether the targets are met; drops the database.
 
 Targets (issue 14): 0 errors, 0 lost saves, p95 < 300 ms for every page and for saves, and no
-web request spending more than 100 ms on report rendering (downloads only read stored files:
-the slowest download is the bound).
+web request spending more than 100 ms on report rendering. Downloads only read stored files, so
+the bound is the slowest download's time in gunicorn (its access log, from the moment a thread
+takes the request to the response); the time Locust saw, which adds the wait for a free thread
+and for the CPU on a busy machine, is printed beside it.
 """
 
 from __future__ import annotations
@@ -50,6 +52,17 @@ PAGE_TARGET_MS = 300
 RENDER_TARGET_MS = 100
 # Login is Argon2 by design (0,34 s of CPU per login, docs/performance.md): reported, not a page.
 NOT_PAGES = {"login POST"}
+
+
+def download_server_ms(access_log: Path) -> list[int]:
+    """The server-side times of the report downloads in gunicorn's access log
+    ('127.0.0.1 "GET /bao-cao/2/tai-ve.pdf HTTP/1.1" 200 0 28ms')."""
+    times = []
+    if access_log.exists():
+        for line in access_log.read_text().splitlines():
+            if "/tai-ve." in line and line.endswith("ms"):
+                times.append(int(line.rsplit(" ", 1)[1][:-2]))
+    return times
 
 
 def free_port() -> int:
@@ -310,15 +323,20 @@ def main() -> None:
 
         pages = {name: row for name, row in stats.items() if name != "Aggregated" and name not in NOT_PAGES}
         downloads = [row for name, row in stats.items() if name.startswith("report file")]
+        server_ms = download_server_ms(work / "access.log")
+        print(
+            f"Downloads: {len(server_ms)}, time in gunicorn max {max(server_ms, default=0)} ms "
+            f"(all: {sorted(server_ms)}); as Locust saw them max "
+            f"{max((row['max_ms'] for row in downloads), default=0):.0f} ms."
+        )
         checks = {
             "0 errors": stats["Aggregated"]["failures"] == 0,
             "0 lost saves": verify["missing_count"] == 0 and verify["stale_count"] == 0,
             f"p95 < {PAGE_TARGET_MS} ms for every page and save": all(
                 row["p95_ms"] < PAGE_TARGET_MS for row in pages.values()
             ),
-            f"no download over {RENDER_TARGET_MS} ms (none renders)": all(
-                row["max_ms"] < RENDER_TARGET_MS for row in downloads
-            ),
+            f"no download over {RENDER_TARGET_MS} ms in the server (none renders)": bool(server_ms)
+            and max(server_ms) < RENDER_TARGET_MS,
         }
         for name, ok in checks.items():
             print(f"target {name}: {'MET' if ok else 'NOT MET'}")

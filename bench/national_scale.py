@@ -17,9 +17,9 @@ dropped unless --keep-db), at the full size (--full; the default run is the same
 
 Then it times, in-process with Django's test client (median of --repeat runs after a
 warm-up) and counts queries for: a department's entry page, the progress page, the home
-page (--home editor|all), and the report views that exist (open and published year);
-and the database size (pg_database_size) and the largest tables. (No ranking page exists yet:
-when one does, it belongs in measure()'s pages.)
+page (--home editor|all), the province's own index (the ranking page of its communes and of
+its departments, and the progress page of its communes' block), and the report views (open and
+published year); and the database size (pg_database_size) and the largest tables.
 """
 
 from __future__ import annotations
@@ -422,6 +422,21 @@ def measure(args) -> dict:
     if args.home == "all":
         pages.append(("home page (Sở Nội vụ, its province)", owner, reverse("assessments:home")))
         pages.append(("home page (superuser)", superuser, reverse("assessments:home")))
+    # The province's own index: its communes and departments ranked, the communes' progress.
+    province_pk = target.subject.pk
+    own_year = FIRST_YEAR + args.years - 1
+    for kind, label in (("commune", "communes"), ("department", "departments")):
+        url = reverse("reports:ranking", args=[province_pk]) + f"?nam={own_year}&khoi={kind}"
+        pages.append(
+            (f"ranking page ({args.communes if kind == 'commune' else args.departments} {label})", owner, url)
+        )
+    pages.append(
+        (
+            f"block progress page ({args.communes} communes)",
+            owner,
+            reverse("assessments:block_progress", args=[province_pk, own_year, "commune"]),
+        )
+    )
     published = (
         Assessment.objects.filter(subject=target.subject, phase=Assessment.Phase.PUBLISHED)
         .order_by("-framework__year")

@@ -29,3 +29,11 @@ errorlog = "-"
 loglevel = os.getenv("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 proc_name = "parindex"
+
+
+def post_worker_init(worker):
+    """Load the URL configuration, the page templates and matplotlib before the first request
+    (parindex/warmup.py), so that no user waits for them."""
+    from parindex.warmup import warm_up
+
+    worker.log.info("Tiến trình %s đã chuẩn bị trong %.2f s", worker.pid, warm_up())

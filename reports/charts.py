@@ -55,6 +55,17 @@ def _matplotlib():
     return matplotlib
 
 
+def warm_up() -> None:
+    """Import matplotlib and draw one small figure as the charts are drawn, so that a web
+    worker's first report page does not pay for it (parindex/warmup.py)."""
+    _matplotlib()
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(1, 1), dpi=100)
+    figure.subplots().set_title("Chỉ số")
+    figure.savefig(io.StringIO(), format="svg")
+
+
 @dataclass(frozen=True)
 class FieldPoint:
     code: str
