@@ -145,3 +145,46 @@ def test_bulk_history_is_written_per_batch(assessment, user, monkeypatch):
     records = Score.history.filter(history_id__gt=since)
     assert records.count() == 6
     assert set(records.values_list("criterion_id", flat=True)) == set(changes)
+
+
+def new_scores(assessment, changes, user):
+    scores = []
+    for criterion_id, values in changes.items():
+        score = Score(assessment=assessment, criterion_id=criterion_id, version=1, updated_by=user)
+        for name, value in values.items():
+            setattr(score, name, value)
+        scores.append(score)
+    return scores
+
+
+def test_new_rows_are_the_rows_bulk_create_writes(assessment, user, monkeypatch):
+    """The score rows are inserted without the ORM's per-value preparation: every column is
+    what Django's bulk_create writes, and each object gets its primary key. Batches of 2."""
+    changes = changes_for(assessment)
+    Score.objects.filter(assessment=assessment, criterion_id__in=list(changes)).delete()
+    now = timezone.now()
+
+    with transaction.atomic():
+        Score.objects.bulk_create(new_scores(assessment, changes, user))
+        expected = list(
+            Score.objects.filter(criterion_id__in=list(changes)).order_by("criterion_id").values()
+        )
+        transaction.set_rollback(True)
+
+    monkeypatch.setattr(rows_module, "BATCH", 2)
+    scores = new_scores(assessment, changes, user)
+    with CaptureQueriesContext(connection) as queries:
+        rows_module._insert(scores, now)
+    inserts = [q["sql"] for q in queries if q["sql"].startswith(f'INSERT INTO "{Score._meta.db_table}"')]
+    assert len(inserts) == 3  # 6 rows, 2 a statement
+    written = list(Score.objects.filter(criterion_id__in=list(changes)).order_by("criterion_id").values())
+    assert len(written) == len(expected) == 6
+    for old, new in zip(expected, written, strict=True):
+        assert {k: v for k, v in new.items() if k not in ("id", "updated_at")} == {
+            k: v for k, v in old.items() if k not in ("id", "updated_at")
+        }
+        assert new["updated_at"] == now
+    assert {s.criterion_id: s.pk for s in scores} == {r["criterion_id"]: r["id"] for r in written}
+    assert all(not s._state.adding for s in scores)
+    # Decimals keep their four places through the database.
+    assert all(r["appraised_score"] == changes[r["criterion_id"]]["appraised_score"] for r in written)
