@@ -184,7 +184,8 @@ def _insert(scores: list[Score], now) -> None:
     pk = meta.pk
     returning = connection.features.can_return_rows_from_bulk_insert
     one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # noqa: S608 — names from the model, values bound
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608 — model names; values bound
     size = max(1, min(BATCH, ops.bulk_batch_size(fields, scores)))
     with connection.cursor() as cursor:
         for start in range(0, len(scores), size):
@@ -196,7 +197,7 @@ def _insert(scores: list[Score], now) -> None:
                     params.append(value if prep is None or value is None else prep(value))
             sql = head + ", ".join([one_row] * len(batch))
             if returning:
-                sql += f" RETURNING {quote(pk.column)}"
+                sql += f" RETURNING {quote(str(pk.column))}"
             cursor.execute(sql, params)
             if returning:
                 for score, (new_pk,) in zip(batch, cursor.fetchall(), strict=True):
