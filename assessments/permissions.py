@@ -87,14 +87,9 @@ def _in_province(province_id: int) -> Q:
     """The assessments `province_of` gives to this province, as a filter (no extra query): the
     province itself, its departments, communes and districts, the communes of its districts,
     and a subject without a parent assessed on a framework the province issued."""
-    return (
-        Q(subject_id=province_id)
-        | Q(subject__parent_id=province_id)
-        | Q(subject__parent__parent_id=province_id, subject__parent__kind__in=_BELOW_PROVINCE)
-        | (
-            Q(framework__owner_id=province_id, subject__parent__isnull=True)
-            & ~Q(subject__kind=SubjectKind.PROVINCE)
-        )
+    return _subjects_in_province(province_id, "subject__") | (
+        Q(framework__owner_id=province_id, subject__parent__isnull=True)
+        & ~Q(subject__kind=SubjectKind.PROVINCE)
     )
 
 
@@ -323,9 +318,15 @@ def require_write(can_write: bool, message: str = "Bạn chỉ có quyền xem t
 # --- subjects, frameworks and trends (the API and the trends page) --------------------------
 
 
-def _subjects_in_province(province_id: int) -> Q:
-    """Subjects of a province: itself, its units, and the units of its districts."""
-    return Q(id=province_id) | Q(parent_id=province_id) | Q(parent__parent_id=province_id)
+def _subjects_in_province(province_id: int, prefix: str = "") -> Q:
+    """Subjects of a province, as a filter (prefix: the path to the subject, e.g. "subject__"):
+    the province itself, its departments, communes and districts, and the communes of its
+    districts. The one rule for assessments (_in_province) and subjects (visible_subjects)."""
+    return (
+        Q(**{f"{prefix}id": province_id})
+        | Q(**{f"{prefix}parent_id": province_id})
+        | Q(**{f"{prefix}parent__parent_id": province_id, f"{prefix}parent__kind__in": _BELOW_PROVINCE})
+    )
 
 
 def visible_subjects(user):
