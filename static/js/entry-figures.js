@@ -1,57 +1,13 @@
-/* ParIndex entry page: the score a criterion's declared figures give, shown while typing
- * (issue 12). Exact decimal arithmetic on BigInt fractions, rounded half to even to 4 places
- * as the server does (assessments/scoring/rules.py); the server recomputes on save and its
- * result is the one stored. The rule comes as JSON in the figures box's data-rule attribute
- * (Criterion.rule_as_js_dict). Messages are Vietnamese and sit beside the boxes. */
+/* ParIndex entry page: the score a criterion's declared figures give, shown while typing,
+ * computed by figures.js (loaded before this file) as the server computes it; the server
+ * recomputes on save and its result is the one stored. The rule comes as JSON in the figures
+ * box's data-rule attribute (Criterion.rule_as_js_dict). Messages are Vietnamese and sit
+ * beside the boxes. */
 (function () {
   "use strict";
 
-  var TEN = BigInt(10);
+  var F = window.ParIndexFigures; // figures.js: the arithmetic, as the server's
   var ZERO = BigInt(0);
-  var SCALE = BigInt(10000);
-
-  function frac(num, den) {
-    if (den < ZERO) { num = -num; den = -den; }
-    return { n: num, d: den };
-  }
-
-  // "1,5" / "1.5" / "40" -> a fraction; null when it is not a plain non-negative number.
-  function parse(text) {
-    var value = String(text == null ? "" : text).replace(/\s|\u00a0/g, "").replace(",", ".");
-    if (!/^\d+(\.\d+)?$/.test(value)) return null;
-    var parts = value.split(".");
-    var decimals = parts[1] || "";
-    return frac(BigInt(parts[0] + decimals), TEN ** BigInt(decimals.length));
-  }
-
-  function mul(a, b) { return frac(a.n * b.n, a.d * b.d); }
-  function add(a, b) { return frac(a.n * b.d + b.n * a.d, a.d * b.d); }
-  function sub(a, b) { return frac(a.n * b.d - b.n * a.d, a.d * b.d); }
-  function div(a, b) { return frac(a.n * b.d, a.d * b.n); }
-  function cmp(a, b) { var x = a.n * b.d, y = b.n * a.d; return x < y ? -1 : x > y ? 1 : 0; }
-  var ONE = frac(BigInt(1), BigInt(1));
-  var HUNDRED = frac(BigInt(100), BigInt(1));
-
-  // Round half to even to 4 places; the result in ten-thousandths.
-  function roundScore(value) {
-    var scaled = value.n * SCALE;
-    var q = scaled / value.d;
-    var r = scaled % value.d;
-    if (r < ZERO) { q -= BigInt(1); r += value.d; }
-    var twice = r * BigInt(2);
-    if (twice > value.d || (twice === value.d && q % BigInt(2) !== ZERO)) q += BigInt(1);
-    return q;
-  }
-
-  function format(units) {
-    var negative = units < ZERO;
-    var abs = negative ? -units : units;
-    var whole = abs / SCALE;
-    var rest = String(abs % SCALE);
-    while (rest.length < 4) rest = "0" + rest;
-    rest = rest.replace(/0+$/, "");
-    return (negative ? "-" : "") + whole + (rest ? "," + rest : "");
-  }
 
   // The boxes' figure: {kind: "ratio"|"percent"|"count", value, total} or {error} or null.
   function readFigure(box, rule) {
@@ -66,51 +22,16 @@
       if (text === "") return { error: "Nhập cả " + label + "." };
       if (/^[-\u2212]/.test(text)) return { error: label + " “" + texts[i] + "” không được âm." };
       if (rule.input === "count" && !/^\d+$/.test(text)) return { error: label + " “" + texts[i] + "” phải là một số nguyên (ví dụ 3)." };
-      if (parse(text) === null) return { error: label + " “" + texts[i] + "” không phải là số." };
+      if (F.parse(text) === null) return { error: label + " “" + texts[i] + "” không phải là số." };
       texts[i] = text;
     }
     if (rule.input === "pair") {
-      var total = parse(texts[1]);
+      var total = F.parse(texts[1]);
       if (total.n === ZERO) return { error: "Mẫu số (" + (labels[1] ? labels[1].textContent : "") + ") bằng 0." };
-      return { kind: "ratio", value: parse(texts[0]), total: total };
+      return { kind: "ratio", value: F.parse(texts[0]), total: total };
     }
-    if (rule.input === "percent") return { kind: "percent", value: parse(texts[0]) };
-    return { kind: "count", value: parse(texts[0]) };
-  }
-
-  function share(figure) {
-    return figure.kind === "ratio" ? div(figure.value, figure.total) : div(figure.value, HUNDRED);
-  }
-
-  // The exact score (a fraction) or {error}.
-  function exactScore(rule, figure) {
-    var max = parse(rule.max);
-    var p = rule.parameters || {};
-    if (rule.kind !== "thresholds" && rule.kind !== "deduction") {
-      if (figure.kind === "ratio" && cmp(figure.value, figure.total) > 0) return { error: "Tử số lớn hơn mẫu số." };
-      if (figure.kind === "percent" && cmp(figure.value, HUNDRED) > 0) return { error: "Tỷ lệ lớn hơn 100%." };
-    }
-    switch (rule.kind) {
-      case "ratio":
-      case "percentage":
-      case "weighted":
-        return { value: mul(max, share(figure)) };
-      case "affine":
-        var k = parse(p.base);
-        return { value: mul(max, add(k, mul(sub(ONE, k), share(figure)))) };
-      case "thresholds":
-        var percent = mul(share(figure), HUNDRED);
-        var steps = p.steps || [];
-        for (var i = 0; i < steps.length; i++) {
-          if (cmp(percent, parse(steps[i][0])) >= 0) return { value: parse(steps[i][1]) };
-        }
-        return { value: frac(ZERO, BigInt(1)) };
-      case "deduction":
-        var left = sub(max, mul(figure.value, parse(p.per_item)));
-        var floor = p.floor ? parse(p.floor) : frac(ZERO, BigInt(1));
-        return { value: cmp(left, floor) < 0 ? floor : left };
-    }
-    return { error: "Tiêu chí này nhập điểm trực tiếp." };
+    if (rule.input === "percent") return { kind: "percent", value: F.parse(texts[0]) };
+    return { kind: "count", value: F.parse(texts[0]) };
   }
 
   function update(box, quiet) {
@@ -119,7 +40,7 @@
     var live = box.querySelector("[data-figure-live]");
     var target = document.getElementById(box.getAttribute("data-score-target"));
     var figure = readFigure(box, rule);
-    var result = figure && !figure.error ? exactScore(rule, figure) : figure;
+    var result = figure && !figure.error ? F.exactScore(rule, figure) : figure;
     box.classList.toggle("figure-invalid", !!(result && result.error));
     var score = "";
     if (!result) {
@@ -127,7 +48,7 @@
     } else if (result.error) {
       live.textContent = result.error;
     } else {
-      score = format(roundScore(result.value));
+      score = F.format(F.roundScore(result.value));
       live.textContent = "Điểm tính được: " + score;
     }
     if (quiet || !target) return; // on load the box already shows the stored score
@@ -153,6 +74,4 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
-
-  window.ParIndexFigures = { parse: parse, roundScore: roundScore, format: format, exactScore: exactScore };
 })();

@@ -73,7 +73,7 @@ def test_the_council_appraises_with_everything_on_one_screen(context_at, live_se
     assert "→ điểm 0,9268" in row.inner_text()
     assert field_total.inner_text() == "2,4268" and overall.inner_text() == "2,4268"
     page.fill(f"#id_figures_{c['1.1'].pk}", "42/41")
-    assert "tử số lớn hơn mẫu số" in row.inner_text()
+    assert "Tử số lớn hơn mẫu số." in row.inner_text()
     page.fill(f"#id_figures_{c['1.1'].pk}", "38/41")
     page.fill(f"#id_comment_{c['1.1'].pk}", "Hai nhiệm vụ chưa hoàn thành")
     screenshots(page, "appraisal-1-desktop-typed")

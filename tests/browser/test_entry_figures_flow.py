@@ -100,6 +100,15 @@ SCRIPT_SCORE = """([kind, max, parameters, figure]) => {
   return result.error || F.format(F.roundScore(result.value));
 }"""
 
+# The appraisal page types a corrected figure in one box ("13,25/22", "98,49%", "6"): the same
+# module (static/js/figures.js) reads it and gives the same score.
+SCRIPT_SCORE_FROM_TEXT = """([kind, max, parameters, figure]) => {
+  const F = window.ParIndexFigures;
+  const text = figure[0] === "ratio" ? figure[1] + "/" + figure[2]
+    : figure[0] === "percent" ? figure[1] + "%" : figure[1];
+  return F.formatUnits(F.score({kind, max, parameters}, text));
+}"""
+
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
@@ -115,6 +124,8 @@ def test_the_live_score_is_the_servers_for_the_reference_rows(chromium, live_ser
         for kind, max_score, parameters, figure, expected in REFERENCE_ROWS:
             shown = page.evaluate(SCRIPT_SCORE, [kind, max_score, parameters, list(figure)])
             assert shown == expected, (kind, figure, shown)
+            typed = page.evaluate(SCRIPT_SCORE_FROM_TEXT, [kind, max_score, parameters, list(figure)])
+            assert typed == expected, (kind, figure, typed)
         assert not errors, errors
     finally:
         context.close()
