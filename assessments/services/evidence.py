@@ -223,3 +223,13 @@ def delete_evidence(*, user, evidence: Evidence, agency) -> None:
         )
         evidence.delete()
         transaction.on_commit(lambda: evidence.file.storage.delete(name))
+
+
+def evidence_by_criterion(assessment, criterion_ids) -> dict[int, list[Evidence]]:
+    """The evidence of these criteria, oldest first, by criterion id (one query): what the
+    entry page and the agency's Excel part list."""
+    grouped: dict[int, list[Evidence]] = {}
+    found = Evidence.objects.filter(assessment=assessment, criterion_id__in=list(criterion_ids))
+    for item in found.order_by("uploaded_at", "pk"):
+        grouped.setdefault(item.criterion_id, []).append(item)
+    return grouped
