@@ -184,7 +184,9 @@ class Editor(PlanUser):
         self.saves += 1
         typed, stored = random_score(Decimal(PLAN["maxima"][str(criterion)]), self.rng)
         explanation = f"Tải thử {self.account['username']} lần {self.saves}: đã ban hành kế hoạch"
-        fields.update({f"self_score_{criterion}": typed, f"explanation_{criterion}": explanation, "action": "save"})
+        fields.update(
+            {f"self_score_{criterion}": typed, f"explanation_{criterion}": explanation, "action": "save"}
+        )
         response = self.request("entry POST (save)", "POST", entry, expect=(302, 200), data=fields)
         if response is None:
             return
