@@ -225,11 +225,13 @@ def delete_evidence(*, user, evidence: Evidence, agency) -> None:
         transaction.on_commit(lambda: evidence.file.storage.delete(name))
 
 
-def evidence_by_criterion(assessment, criterion_ids) -> dict[int, list[Evidence]]:
-    """The evidence of these criteria, oldest first, by criterion id (one query): what the
-    entry page and the agency's Excel part list."""
+def evidence_by_criterion(assessment, criterion_ids=None) -> dict[int, list[Evidence]]:
+    """The assessment's evidence (of these criteria only, where given) by criterion id,
+    oldest first, in one query: the entry page, the appraisal page, an agency's Excel part."""
+    found = Evidence.objects.filter(assessment=assessment)
+    if criterion_ids is not None:
+        found = found.filter(criterion_id__in=list(criterion_ids))
     grouped: dict[int, list[Evidence]] = {}
-    found = Evidence.objects.filter(assessment=assessment, criterion_id__in=list(criterion_ids))
-    for item in found.order_by("uploaded_at", "pk"):
+    for item in found.order_by("criterion_id", "uploaded_at", "pk"):
         grouped.setdefault(item.criterion_id, []).append(item)
     return grouped
