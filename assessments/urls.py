@@ -8,6 +8,11 @@ urlpatterns = [
     path("danh-gia/<int:pk>/", views.my_entry, name="my_entry"),
     path("danh-gia/<int:pk>/co-quan/<int:agency_pk>/", views.entry, name="entry"),
     path("danh-gia/<int:pk>/co-quan/<int:agency_pk>/gui/", views.submit, name="submit"),
+    path(
+        "danh-gia/<int:pk>/co-quan/<int:agency_pk>/tai-excel/",
+        views.entry_export,
+        name="entry_export",
+    ),
     path("danh-gia/<int:pk>/co-quan/<int:agency_pk>/tra-lai/", views.return_part, name="return_part"),
     path(
         "danh-gia/<int:pk>/co-quan/<int:agency_pk>/tieu-chi/<int:criterion_pk>/tai-lieu/",

@@ -3,11 +3,12 @@
 #   WeasyPrint: libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 #   PDF checks (tests, docs): poppler-utils
 #   Word layout checks (tests): libreoffice-writer-nogui
+#   Printed Excel checks (tests: an agency's part on A4): libreoffice-calc-nogui
 #   Translations (compilemessages, locale/): gettext
 #   Browser tests: chromium (driven by Playwright for Python; never `playwright install`)
 # Installs what is missing when run as root (or with sudo); otherwise says what to install.
 set -euo pipefail
-PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils chromium fonts-liberation2 libreoffice-writer-nogui gettext)
+PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils chromium fonts-liberation2 libreoffice-writer-nogui libreoffice-calc-nogui gettext)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

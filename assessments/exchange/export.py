@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -41,16 +43,18 @@ WIDTHS = {
 }
 WRAPPED = ("name", "comment")
 FONT_NAME = "Times New Roman"
+HEADER_FILL = "DDEBF7"  # the header row's light blue
 # Characters that make a spreadsheet read a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 @dataclass
 class AnnexExport:
-    filename: str
+    filename: str  # ASCII, for every browser
     content_type: str
     content: bytes
     rows: int
+    display_name: str = ""  # the same name in Vietnamese, where the download offers one
 
 
 def number_format(value: Decimal) -> str:
@@ -67,7 +71,9 @@ def slug(text: str) -> str:
 
 
 def _set_text(cell, text: str) -> None:
-    """Plain text, never a formula, even when it begins with "=", "+", "-" or "@"."""
+    """Plain text, never a formula, even when it begins with "=", "+", "-" or "@"; control
+    characters a workbook cannot hold (pasted from another program) are left out."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
     cell.value = text
     if text.startswith(FORMULA_STARTS):
         cell.data_type = "s"
@@ -79,6 +85,18 @@ def _set_score(cell, value: Decimal | None) -> None:
         return
     cell.value = value
     cell.number_format = number_format(value)
+
+
+def print_landscape(ws: Worksheet, header_row: int, *, margins: PageMargins | None = None) -> None:
+    """Printed on A4 landscape, as wide as the page, the header row repeated on every page."""
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if margins is not None:
+        ws.page_margins = margins
 
 
 def _sum(refs: list[str]) -> str:
@@ -146,7 +164,7 @@ def export_annex(assessment: Assessment) -> AnnexExport:
         c.font = bold
         c.alignment = centre
         c.border = border
-        c.fill = PatternFill("solid", fgColor="DDEBF7")
+        c.fill = PatternFill("solid", fgColor=HEADER_FILL)
     row_of = {line.code: header_row + number for number, line in enumerate(table.lines, start=1)}
     for line in table.lines:
         r = row_of[line.code]
@@ -191,12 +209,7 @@ def export_annex(assessment: Assessment) -> AnnexExport:
     for key, column in position.items():
         ws.column_dimensions[get_column_letter(column)].width = WIDTHS[key]
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    print_landscape(ws, header_row)
     buffer = io.BytesIO()
     wb.save(buffer)
     filename = f"phu-luc-chi-so-cchc-{year}-{slug(subject.name)}.xlsx"

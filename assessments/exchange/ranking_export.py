@@ -12,13 +12,12 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments.decimals import format_index, format_score
 from assessments.scoring.ranking import Block
 
-from .export import CONTENT_TYPE, FONT_NAME, AnnexExport, _set_text, slug
+from .export import CONTENT_TYPE, FONT_NAME, HEADER_FILL, AnnexExport, _set_text, print_landscape, slug
 
 HEADER = ["STT", "Đơn vị", "Điểm đạt", "Điểm tối đa", "Chỉ số (%)", "Xếp hạng", "Xếp loại"]
 WIDTHS = [7, 50, 12, 12, 12, 11, 16]
@@ -68,7 +67,7 @@ def _sheet(wb: Workbook, block: Block, first: bool) -> None:
     for column, label in enumerate(HEADER, start=1):
         cell = ws.cell(row=HEADER_ROW, column=column, value=label)
         cell.font, cell.alignment, cell.border = bold, centre, border
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     for position, unit in enumerate(block.units, start=1):
         r = HEADER_ROW + position
         for column, text in enumerate(unit_cells(position, unit), start=1):
@@ -83,12 +82,7 @@ def _sheet(wb: Workbook, block: Block, first: bool) -> None:
     for index, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = f"C{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    print_landscape(ws, HEADER_ROW)
 
 
 def export_ranking(blocks: list[Block]) -> AnnexExport:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -555,11 +555,37 @@ def lowered_by_council(node: Node) -> bool:
     )
 
 
+def _entered_leaves(nodes: Iterable[Node], agency_id: int) -> list[Node]:
+    return [n for n in nodes if not n.is_survey and n.is_led_by(agency_id)]
+
+
 def entered_part(nodes: Iterable[Node], agency_id: int) -> Part:
     """An agency's part of a field as its page totals it: only the leaves it enters, the
     self-assessed ones it leads (survey leaves and criteria another agency leads are not
     its to score: Sở Tư pháp's "/10" is "/6" when 4 of the 10 points come from surveys)."""
-    return subtotal(n for n in nodes if not n.is_survey and n.is_led_by(agency_id))
+    return subtotal(_entered_leaves(nodes, agency_id))
+
+
+def entered_appraised_part(nodes: Iterable[Node], agency_id: int) -> Part:
+    """The council's points (re-checked where there was a re-check) on the leaves that
+    `entered_part` counts, over the same applicable max: the agency's part after appraisal."""
+    leaves = _entered_leaves(nodes, agency_id)
+    score = _sum_present(n.appraised for n in leaves)
+    return Part(score if score is not None else ZERO, sum((n.applicable_max for n in leaves), ZERO))
+
+
+def part_branches(result: Result, leaf_ids: Collection[int]) -> list[tuple[Node, list[Node]]]:
+    """The tree cut down to some leaves (by criterion id), in tree order: each field that
+    holds one of them, with its nodes that are one of them or hold one (the field first).
+    The rows of an agency's entry page and of its Excel part."""
+    branches = []
+    for field_node in result.fields:
+        nodes = [
+            node for node in field_node.walk() if any(leaf.criterion.pk in leaf_ids for leaf in node.leaves())
+        ]
+        if nodes:
+            branches.append((field_node, nodes))
+    return branches
 
 
 def lost_points(node: Node) -> bool:

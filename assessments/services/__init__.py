@@ -26,7 +26,7 @@ from .deadlines import (
 )
 from .entry import agency_state, return_part, save_part, stage_leaves, submit_part, writable_leaves
 from .errors import ConflictError, DomainError
-from .evidence import add_evidence, delete_evidence, detect_type
+from .evidence import add_evidence, delete_evidence, detect_type, evidence_by_criterion
 from .figures import declare_figures, resolve_figures
 from .history import HistoryEntry, criterion_history, stamp
 from .home import HomeFilter, answering_assessments, assessment_years, editor_home, province_assessments
@@ -80,6 +80,7 @@ __all__ = [
     "detect_type",
     "due_for_user",
     "editor_home",
+    "evidence_by_criterion",
     "extend_deadline",
     "format_deadline",
     "frozen_answers",

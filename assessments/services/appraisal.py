@@ -1,21 +1,20 @@
 """What the council decides with, read for its appraisal page, and its one bulk action.
 
-Read side: the filters of the page (GET parameters), each criterion's evidence files and
-last year's appraised score (matched by criterion code), each in one query whatever the
-size of the tree. Write side: "take the self score" (lấy điểm tự đánh giá) for one
+Read side: the filters of the page (GET parameters) and last year's appraised score (matched
+by criterion code), in one query whatever the size of the tree; each criterion's evidence
+files come from services.evidence.evidence_by_criterion. Write side: "take the self score" (lấy điểm tự đánh giá) for one
 criterion or for a field's criteria not yet appraised, through save_appraisal.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 
 from .. import scoring
-from ..models import ChangeSource, Evidence, Score
+from ..models import ChangeSource, Score
 from .deadlines import appraisal_state
 from .errors import DomainError
 from .rows import RowInput
@@ -87,19 +86,6 @@ def filter_leaves(
     """The leaves the filters and the search text keep, in tree order."""
     leaves = [leaf for leaf in result.leaves() if filters.keep(leaf, recheck)]
     return scoring.criteria_matching(leaves, filters.q)
-
-
-def evidence_by_criterion(assessment) -> dict[int, list[Evidence]]:
-    """Every evidence file of the assessment by criterion id (one query)."""
-    found: dict[int, list[Evidence]] = defaultdict(list)
-    rows = (
-        Evidence.objects.filter(assessment=assessment)
-        .only("pk", "criterion_id", "original_name", "kind", "agency_id")
-        .order_by("criterion_id", "uploaded_at", "pk")
-    )
-    for evidence in rows:
-        found[evidence.criterion_id].append(evidence)
-    return found
 
 
 def previous_scores(assessment) -> tuple[int | None, dict[str, Decimal | None]]:

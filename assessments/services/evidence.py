@@ -223,3 +223,15 @@ def delete_evidence(*, user, evidence: Evidence, agency) -> None:
         )
         evidence.delete()
         transaction.on_commit(lambda: evidence.file.storage.delete(name))
+
+
+def evidence_by_criterion(assessment, criterion_ids=None) -> dict[int, list[Evidence]]:
+    """The assessment's evidence (of these criteria only, where given) by criterion id,
+    oldest first, in one query: the entry page, the appraisal page, an agency's Excel part."""
+    found = Evidence.objects.filter(assessment=assessment)
+    if criterion_ids is not None:
+        found = found.filter(criterion_id__in=list(criterion_ids))
+    grouped: dict[int, list[Evidence]] = {}
+    for item in found.order_by("criterion_id", "uploaded_at", "pk"):
+        grouped.setdefault(item.criterion_id, []).append(item)
+    return grouped

@@ -11,6 +11,16 @@ from .deadlines import PartState, format_deadline
 Phase = Assessment.Phase
 
 
+# The phases in which an agency's part shows the council's scores and remarks: from the
+# explanation on, not while the council is still appraising.
+SHOWS_COUNCIL = (Phase.EXPLANATION, Phase.RECHECK, Phase.PUBLISHED)
+
+
+def shows_council(assessment: Assessment) -> bool:
+    """Whether an agency's page (and its Excel part) shows the council's appraisal."""
+    return assessment.phase in SHOWS_COUNCIL
+
+
 @dataclass(frozen=True)
 class PartStatus:
     label: str  # the badge: "Đã gửi", "Bị trả lại", "Đang thẩm định"…

@@ -5,6 +5,7 @@ assessments/urls.py."""
 from .appraisal import appraisal, appraisal_take_self
 from .block import block_progress
 from .entry import contributor_remark, entry, submit
+from .entry_export import entry_export
 from .evidence import evidence_delete, evidence_download, evidence_upload
 from .frameworks import framework_copy, framework_detail, framework_list
 from .history import criterion_history
@@ -20,6 +21,7 @@ __all__ = [
     "contributor_remark",
     "criterion_history",
     "entry",
+    "entry_export",
     "evidence_delete",
     "evidence_download",
     "evidence_upload",

@@ -23,7 +23,6 @@ from ..models import Agency, Section
 from ..services import ConflictError, DomainError
 from ..services.appraisal import (
     AppraisalFilters,
-    evidence_by_criterion,
     filter_leaves,
     previous_scores,
     take_self_scores,
@@ -68,7 +67,7 @@ def appraisal(request, pk):
             messages.error(request, "Chưa lưu: có ô nhập chưa đúng, xem thông báo bên cạnh từng ô.")
     shown = {n.criterion.pk: n for n in filter_leaves(result, filters, state.is_recheck)}
     rows = tree_rows(result, shown)
-    evidence = evidence_by_criterion(assessment)
+    evidence = services.evidence_by_criterion(assessment)
     previous_year, previous = previous_scores(assessment)
     row_context = RowContext.of(assessment, state.is_recheck, previous_year)
     for row in rows:

@@ -3,7 +3,10 @@ and appraisal pages."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -19,6 +22,20 @@ def protected(*methods):
         return login_required(require_http_methods(list(methods))(view))
 
     return decorate
+
+
+def attachment(content: bytes, content_type: str, filename: str, display_name: str = "") -> HttpResponse:
+    """A download: `filename` (ASCII) for every browser and, where there is one, its
+    Vietnamese name as RFC 6266/5987's filename* (UTF-8), which browsers prefer. The file
+    holds the account's data: not kept by any cache."""
+    response = HttpResponse(content, content_type=content_type)
+    disposition = f'attachment; filename="{filename}"'
+    if display_name and display_name != filename:
+        disposition += f"; filename*=UTF-8''{quote(display_name, safe='')}"
+    response["Content-Disposition"] = disposition
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 ROW_TAG = "at-row"
@@ -57,20 +74,14 @@ def tree_rows(result, wanted_leaves: dict, agency_id: int | None = None, shown=N
     part still counts all of its wanted leaves."""
     rows = []
     listed = wanted_leaves if shown is None else shown
-    for field in result.fields:
+    for field, nodes in scoring.part_branches(result, listed):
         field_leaves = [leaf for leaf in field.leaves() if leaf.criterion.pk in wanted_leaves]
-        if not any(leaf.criterion.pk in listed for leaf in field_leaves):
-            continue
         part = (
             scoring.subtotal(field_leaves)
             if agency_id is None
             else scoring.entered_part(field_leaves, agency_id)
         )
-        for node in field.walk():
-            if node.is_leaf and node.criterion.pk not in listed:
-                continue
-            if not node.is_leaf and not any(leaf.criterion.pk in listed for leaf in node.leaves()):
-                continue
+        for node in nodes:
             score = node.score
             rows.append(
                 {

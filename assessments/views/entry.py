@@ -10,13 +10,11 @@ from django.urls import reverse
 
 from .. import permissions, scoring, services
 from ..forms import EntryForm, EvidenceForm
-from ..models import Assessment, Criterion, Evidence, Stage
+from ..models import Criterion, Stage
 from ..scoring.search import criteria_matching
 from ..services import ConflictError, DomainError
-from ..services.part_status import part_status, submissions_by_stage
+from ..services.part_status import part_status, shows_council, submissions_by_stage
 from .common import protected, row_messages, tree_rows
-
-SHOWS_COUNCIL = (Assessment.Phase.EXPLANATION, Assessment.Phase.RECHECK, Assessment.Phase.PUBLISHED)
 
 
 @protected("GET", "POST")
@@ -65,7 +63,7 @@ def _entry(request, pk, agency_pk, action):
                 return redirect("assessments:entry", pk=assessment.pk, agency_pk=agency.pk)
         else:
             messages.error(request, _not_done(action) + "có ô nhập chưa đúng, xem thông báo bên cạnh từng ô.")
-    evidence = _evidence_by_criterion(assessment, own_leaves)
+    evidence = services.evidence_by_criterion(assessment, own_leaves)
     contributed = services.contributed_leaves(result, agency.pk)
     refusals = services.contribution_refusals(assessment, contributed) if role_can_write else {}
     remarks = services.remarks_by_criterion(assessment, own_leaves)
@@ -95,7 +93,7 @@ def _entry(request, pk, agency_pk, action):
         "stage": state.stage,
         # The council's scores and remarks: from the explanation phase on (not while it is
         # still appraising).
-        "show_council": assessment.phase in SHOWS_COUNCIL,
+        "show_council": shows_council(assessment),
         "rows": rows,
         "query": query,
         "found": len(shown) if query else None,
@@ -132,15 +130,6 @@ def _warn_not_applicable(request, own_leaves) -> None:
             request,
             "Sở Nội vụ đã đánh dấu không áp dụng, nên không lưu điểm nhập cho: " + ", ".join(codes) + ".",
         )
-
-
-def _evidence_by_criterion(assessment, leaves) -> dict[int, list[Evidence]]:
-    grouped: dict[int, list[Evidence]] = {}
-    for item in Evidence.objects.filter(assessment=assessment, criterion_id__in=list(leaves)).order_by(
-        "uploaded_at"
-    ):
-        grouped.setdefault(item.criterion_id, []).append(item)
-    return grouped
 
 
 def _not_done(action) -> str:

@@ -57,6 +57,7 @@ def _site_requests(world):
     upload = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%%EOF\n")
     return [
         ("get", reverse("assessments:my_entry", args=[pk]), {}),
+        ("get", reverse("assessments:entry_export", args=[pk, agency.pk]), {}),
         ("get", reverse("assessments:progress", args=[pk]), {}),
         ("get", reverse("assessments:appraisal", args=[pk]), {}),
         (
