@@ -2,8 +2,9 @@
 
 Read side: the filters of the page (GET parameters) and last year's appraised score (matched
 by criterion code), in one query whatever the size of the tree; each criterion's evidence
-files come from services.evidence.evidence_by_criterion. Write side: "take the self score" (lấy điểm tự đánh giá) for one
-criterion or for a field's criteria not yet appraised, through save_appraisal.
+files come from services.evidence.evidence_by_criterion. Write side: "take the self score"
+(lấy điểm tự đánh giá) for one criterion or for a field's criteria not yet appraised, through
+save_appraisal.
 """
 
 from __future__ import annotations
