@@ -64,7 +64,10 @@ def _progress_context(assessment, can_manage, **extra) -> dict:
                 "explanation_deadline": local(assessment.explanation_deadline),
             }
         ),
-        "extend_form": ExtendForm(agencies=[r.agency for r in rows], initial={"stage": stage}),
+        # Its own ids: the phase form beside it also has a "reason" (one id_reason on the page).
+        "extend_form": ExtendForm(
+            agencies=[r.agency for r in rows], initial={"stage": stage}, auto_id="extend_%s"
+        ),
         "result": result,
     }
     context.update(extra)
