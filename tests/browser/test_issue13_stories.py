@@ -45,7 +45,7 @@ NF = test_notifications_flow, here = this file; tests/report/test_docx_layout (L
 |       | entry page prints as a clean table                        | here story9                            |
 |       | appraisal (and progress) page prints as a clean table     | AF everything_on_one_screen,           |
 |       |                                                           | progress_follows_the_phase             |
-|       | a department downloads its part as Excel                  | (another change; not walked here)      |
+|       | a department downloads its part as Excel                  | test_part_export_flow (desktop, 390 px)|
 | 10    | lang="vi" on every page                                   | here story10 (and EP required_field…)  |
 |       | required-field message set by the page                    | EP required_field_message_…; story10   |
 |       | number message when a wrong number is typed               | here story10                           |
