@@ -23,6 +23,39 @@
     return (negative ? "-" : "") + whole + (frac ? "," + frac : "");
   }
 
+  // What is wrong with a score box, said beside it while typing (the server says it again,
+  // in the same words, if the form is saved as it is).
+  function notANumber(text) {
+    return "'" + String(text).trim() + "' không phải là số: nhập một số, ví dụ 0,9388 hoặc 0.9388.";
+  }
+  function aboveMax(units, max) {
+    return "Điểm " + formatScore(units) + " lớn hơn điểm tối đa " + formatScore(max) + ".";
+  }
+  function showProblem(input, message) {
+    // The server's message for this box (after a refused save) is reused; otherwise one is
+    // added right after the box.
+    var note = (input.id && document.getElementById(input.id + "-error")) || null;
+    if (!note) {
+      var next = input.nextElementSibling;
+      if (next && next.hasAttribute("data-live-error")) note = next;
+    }
+    if (!message) {
+      if (note) note.hidden = true;
+      input.removeAttribute("aria-invalid");
+      return;
+    }
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "field-error";
+      note.setAttribute("data-live-error", "");
+      note.setAttribute("role", "alert");
+      input.insertAdjacentElement("afterend", note);
+    }
+    note.hidden = false;
+    note.textContent = message;
+    input.setAttribute("aria-invalid", "true");
+  }
+
   function updateSubtotals() {
     var totals = document.querySelectorAll("[data-subtotal-for]");
     totals.forEach(function (total) {
@@ -38,6 +71,7 @@
         var max = parseScore(input.getAttribute("data-max"));
         var bad = typed === null || (max !== null && typed > max);
         input.classList.toggle("preview-invalid", bad);
+        showProblem(input, typed === null ? notANumber(input.value) : bad ? aboveMax(typed, max) : "");
         if (bad) {
           invalid = true;
           return;

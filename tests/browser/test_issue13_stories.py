@@ -538,6 +538,14 @@ def test_story10_the_browsers_words_are_vietnamese(chromium, live_server, small,
         box = f"#id_self_score_{c['1.1'].pk}"
         page.fill(box, "1,2,3")
         assert "preview-invalid" in (page.get_attribute(box, "class") or "")
+        # … and said beside it at once, in the server's words.
+        live = page.locator(f"#tc-{c['1.1'].pk} [data-live-error]")
+        assert live.inner_text() == "'1,2,3' không phải là số: nhập một số, ví dụ 0,9388 hoặc 0.9388."
+        page.fill(box, "9")
+        assert live.inner_text().startswith("Điểm 9 lớn hơn điểm tối đa ")
+        page.fill(box, "0,5")
+        assert live.is_hidden() and page.get_attribute(box, "aria-invalid") is None
+        page.fill(box, "1,2,3")
         page.fill(f"#id_self_score_{c['1.2'].pk}", "1,5")
         page.click("button[value=save]")
         page.wait_for_selector(f"{box}-error")
