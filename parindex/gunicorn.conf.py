@@ -29,3 +29,11 @@ errorlog = "-"
 loglevel = os.getenv("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 proc_name = "parindex"
+
+
+def post_worker_init(worker):
+    """Before a worker takes requests: load the chart library (matplotlib), which the report,
+    trends and ranking pages would otherwise import on their first request, 1–2 s late."""
+    from reports.charts import warm_up
+
+    warm_up()

@@ -55,6 +55,23 @@ def _matplotlib():
     return matplotlib
 
 
+def warm_up() -> None:
+    """Import matplotlib's figure machinery and draw one small figure, so that the first
+    report, trends or ranking page a server process serves does not wait for it (1–2 s on the
+    reference server). gunicorn calls it when a worker starts (parindex/gunicorn.conf.py)."""
+    _matplotlib()
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: F401 - imported to warm up
+
+    fig = Figure(figsize=(2, 1), dpi=100)
+    ax = fig.add_subplot()
+    ax.barh([0], [1.0], label="Năm")
+    ax.set_yticks([0])
+    ax.set_yticklabels(["Chỉ số"])
+    ax.legend()
+    fig.savefig(io.StringIO(), format="svg")
+
+
 @dataclass(frozen=True)
 class FieldPoint:
     code: str
