@@ -6,12 +6,11 @@ from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from . import scoring
 from .admin_forms import ScoreAdminForm
 from .admin_rules import CriterionRuleForm
-from .admin_scope import OwnProvinceAdmin, ProvinceScopedAdmin
+from .admin_scope import HistoryAdmin, OwnProvinceAdmin, ProvinceScopedAdmin, account_as_text
 from .decimals import format_index, format_score
 from .exchange.admin_mixins import AnnexExportMixin, ExchangeImportMixin
 from .exchange.admin_units import UnitsImportMixin
@@ -32,7 +31,7 @@ from .services.errors import DomainError
 
 
 @admin.register(Subject)
-class SubjectAdmin(UnitsImportMixin, SimpleHistoryAdmin):
+class SubjectAdmin(UnitsImportMixin, HistoryAdmin):
     """Units can be imported for a province from a sheet: upload, preview, confirm."""
 
     list_display = ["name", "code", "kind", "region", "valid_from", "valid_until"]
@@ -155,7 +154,7 @@ SCORE_FIELD_OVERRIDES: dict[type[models.Field], dict[str, object]] = {
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ProvinceScopedAdmin, AnnexExportMixin, SimpleHistoryAdmin):
+class AssessmentAdmin(ProvinceScopedAdmin, AnnexExportMixin, HistoryAdmin):
     """The assessment's page has an "Xuất phụ lục (Excel)" button (annex in the official layout)."""
 
     assessment_path = ""
@@ -199,7 +198,7 @@ class AssessmentAdmin(ProvinceScopedAdmin, AnnexExportMixin, SimpleHistoryAdmin)
 
 
 @admin.register(Score)
-class ScoreAdmin(ProvinceScopedAdmin, ExchangeImportMixin, SimpleHistoryAdmin):
+class ScoreAdmin(ProvinceScopedAdmin, ExchangeImportMixin, HistoryAdmin):
     """Scores can be imported from the annex table: upload, preview, confirm (all or nothing).
     An edit here goes through services.scores.write_scores like every other write of a
     score: refused on a locked assessment or above the maximum, with a written reason."""
@@ -220,7 +219,8 @@ class ScoreAdmin(ProvinceScopedAdmin, ExchangeImportMixin, SimpleHistoryAdmin):
     list_select_related = ["criterion", "assessment__subject", "assessment__framework"]
     autocomplete_fields = ["criterion", "assessment"]
     ordering = ["assessment", "criterion__sort_key"]
-    readonly_fields = ["version", "updated_at", "updated_by"]
+    readonly_fields = ["version", "updated_at", "updated_by_name"]
+    updated_by_name = account_as_text(Score, "updated_by")
 
     @admin.display(description="mã", ordering="criterion__sort_key")
     def criterion_code(self, obj):
@@ -255,7 +255,7 @@ class ScoreAdmin(ProvinceScopedAdmin, ExchangeImportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PublishedResult)
-class PublishedResultAdmin(ExchangeImportMixin, SimpleHistoryAdmin):
+class PublishedResultAdmin(ExchangeImportMixin, HistoryAdmin):
     """Published indices and ranks: the national results table or a subject's field summary."""
 
     resource_classes = [NationalResultsResource, FieldSummaryResource]

@@ -4,10 +4,10 @@ reference models)."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
-from simple_history.admin import SimpleHistoryAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
-from .admin_scope import OwnProvinceAdmin, ProvinceScopedAdmin
+from .admin_scope import HistoryAdmin, OwnProvinceAdmin, ProvinceScopedAdmin, account_as_text
 from .models import (
     DeadlineExtension,
     Evidence,
@@ -19,6 +19,30 @@ from .models import (
 )
 
 User = get_user_model()
+
+# Django names the permissions it makes for each model in English ("Can add session"), in the
+# database; the account and group forms show them by action and model, in Vietnamese.
+PERMISSION_ACTIONS = {"add": "Thêm", "change": "Sửa", "delete": "Xóa", "view": "Xem"}
+
+
+def permission_label(permission) -> str:
+    action, _, model_name = permission.codename.partition("_")
+    model = permission.content_type.model_class()
+    if action not in PERMISSION_ACTIONS or model is None or model._meta.model_name != model_name:
+        return str(permission)
+    return f"{model._meta.app_config.verbose_name} | {PERMISSION_ACTIONS[action]} {model._meta.verbose_name}"
+
+
+class VietnamesePermissionsMixin:
+    """The permissions of an account or a group, listed in Vietnamese (permission_label)."""
+
+    permission_fields = ("permissions", "user_permissions")
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request=request, **kwargs)
+        if field is not None and db_field.name in self.permission_fields:
+            field.label_from_instance = permission_label
+        return field
 
 
 class ProfileInline(admin.StackedInline):
@@ -32,7 +56,7 @@ class ProfileInline(admin.StackedInline):
     autocomplete_fields = ["province", "agency"]
 
 
-class ParIndexUserAdmin(UserAdmin):
+class ParIndexUserAdmin(VietnamesePermissionsMixin, UserAdmin):
     inlines = [ProfileInline]
     list_display = ["username", "full_name", "email", "role", "province", "agency", "is_active", "is_staff"]
     list_filter = [
@@ -69,6 +93,15 @@ if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, ParIndexUserAdmin)
 
+
+class ParIndexGroupAdmin(VietnamesePermissionsMixin, GroupAdmin):
+    pass
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+admin.site.register(Group, ParIndexGroupAdmin)
+
 if not admin.site.is_registered(Profile):
 
     @admin.register(Profile)
@@ -98,11 +131,14 @@ class SubmittedAnswerInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
+class SubmissionAdmin(ProvinceScopedAdmin, HistoryAdmin):
     list_display = ["assessment", "agency", "stage", "status", "submitted_at", "returned_at"]
     list_filter = ["stage", "status", "assessment"]
     search_fields = ["agency__name"]
-    readonly_fields = ["submitted_at", "submitted_by", "returned_at", "returned_by", "updated_at"]
+    exclude = ["submitted_by", "returned_by"]
+    readonly_fields = ["submitted_at", "submitted_by_name", "returned_at", "returned_by_name", "updated_at"]
+    submitted_by_name = account_as_text(Submission, "submitted_by")
+    returned_by_name = account_as_text(Submission, "returned_by")
     inlines = [SubmittedAnswerInline]
 
 
@@ -119,8 +155,10 @@ class DeadlineExtensionAdmin(ProvinceScopedAdmin, admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["stage", "assessment"]
-    readonly_fields = ["created_at", "created_by"]
+    exclude = ["created_by"]
+    readonly_fields = ["created_at", "created_by_name"]
     raw_id_fields = ["criterion"]
+    created_by_name = account_as_text(DeadlineExtension, "created_by")
 
 
 @admin.register(WorkflowEvent)
@@ -128,6 +166,9 @@ class WorkflowEventAdmin(ProvinceScopedAdmin, admin.ModelAdmin):
     list_display = ["created_at", "assessment", "action", "agency", "criterion", "user", "reason"]
     list_filter = ["action", "assessment"]
     search_fields = ["reason", "detail", "agency__name"]
+    exclude = ["user"]
+    readonly_fields = ["user_name"]
+    user_name = account_as_text(WorkflowEvent, "user")
 
     def has_add_permission(self, request):
         return False
@@ -161,9 +202,11 @@ class EvidenceAdmin(ProvinceScopedAdmin, admin.ModelAdmin):
         "extension",
         "kind",
         "uploaded_at",
-        "uploaded_by",
+        "uploaded_by_name",
     ]
+    exclude = ["uploaded_by"]
     raw_id_fields = ["criterion"]
+    uploaded_by_name = account_as_text(Evidence, "uploaded_by")
 
 
 @admin.register(ReminderLog)

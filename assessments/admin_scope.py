@@ -8,8 +8,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions
 
@@ -78,3 +80,38 @@ class OwnProvinceAdmin(ProvinceScopedAdmin):
             province = permissions.user_province(request.user)
             field.queryset = field.queryset.filter(pk=province.pk) if province else field.queryset.none()
         return field
+
+
+# --- accounts named on pages of staff accounts that may not open them ---------------------------
+
+
+def may_open_accounts(admin_site, request) -> bool:
+    """Whether the user may open the admin's account pages (the superuser; not Sở Nội vụ's staff,
+    whose rights are on the assessments)."""
+    accounts = admin_site._registry.get(get_user_model())
+    return accounts is not None and accounts.has_view_or_change_permission(request)
+
+
+def account_as_text(model, field_name: str):
+    """A read-only column naming the account in `field_name` as text. Django links a read-only
+    foreign key to the account's admin page without asking whether the user may open it: a
+    staff account of Sở Nội vụ would follow the link to a 403."""
+
+    @admin.display(description=model._meta.get_field(field_name).verbose_name, ordering=field_name)
+    def show(self, obj):
+        account = getattr(obj, field_name)
+        return (account.get_full_name() or account.username) if account is not None else "—"
+
+    show.__name__ = f"{field_name}_name"
+    return show
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin, whose history page links the person behind each change to
+    their account page for everyone: only for a user who may open it (a URL name that does not
+    reverse leaves the name as text, the template's own fallback)."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not may_open_accounts(self.admin_site, request):
+            extra_context = {**(extra_context or {}), "admin_user_view": "no-account-page"}
+        return super().history_view(request, object_id, extra_context=extra_context)

@@ -56,14 +56,20 @@ def _matplotlib():
 
 
 def warm_up() -> None:
-    """Import matplotlib and draw one small figure as the charts are drawn, so that a web
-    worker's first report page does not pay for it (parindex/warmup.py)."""
+    """Import matplotlib's figure machinery and draw one small figure, so that the first
+    report, trends or ranking page a server process serves does not wait for it (1–2 s on the
+    reference server). gunicorn calls it when a worker starts (parindex/warmup.py)."""
     _matplotlib()
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: F401 - imported to warm up
 
-    figure = Figure(figsize=(1, 1), dpi=100)
-    figure.subplots().set_title("Chỉ số")
-    figure.savefig(io.StringIO(), format="svg")
+    fig = Figure(figsize=(2, 1), dpi=100)
+    ax = fig.add_subplot()
+    ax.barh([0], [1.0], label="Năm")
+    ax.set_yticks([0])
+    ax.set_yticklabels(["Chỉ số"])
+    ax.legend()
+    fig.savefig(io.StringIO(), format="svg")
 
 
 @dataclass(frozen=True)

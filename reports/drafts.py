@@ -228,7 +228,8 @@ def drafts_for(facts: ReportFacts) -> dict:
     """Every narrative block's generated draft, by form field name."""
     out = {
         "document_number": "",
-        "place": facts.subject.name,
+        # Where Sở Nội vụ signs: its province, also on a department's or a commune's report.
+        "place": (facts.province or facts.subject).name,
         "signer_authority": "",
         "signer_title": DEFAULT_SIGNER_TITLE,
         "signer_name": "",

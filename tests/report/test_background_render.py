@@ -7,6 +7,7 @@ import logging
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -337,4 +338,6 @@ def test_production_settings_queue_tasks_in_the_database():
     import parindex.settings as production
 
     assert production.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
-    assert "django_tasks_db" in production.INSTALLED_APPS
+    # Installed under its own name, through parindex.apps.TasksConfig (named in Vietnamese).
+    assert "parindex.apps.TasksConfig" in production.INSTALLED_APPS
+    assert apps.is_installed("django_tasks_db")

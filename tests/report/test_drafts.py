@@ -147,3 +147,16 @@ def test_without_published_results_last_years_figure_is_computed(year_2024):
     table = compose(facts).annexes[1].blocks[0]
     row_7 = next(r for r in table.rows if r.cells[0].text == "7")
     assert row_7.cells[4].text == "87,38"
+
+
+def test_a_department_report_is_signed_in_its_province(db):
+    """Sở Nội vụ signs a department's report where it signs the province's: "Thử Nghiệm, ngày …",
+    not the department's name (found by the crawl of every page)."""
+    from tests.ranking.conftest import make_block, make_province
+
+    province = make_province()
+    _framework, units = make_block(province, 2024, 2)
+    assessment = Assessment.objects.get(subject=units[0])
+    facts = gather(assessment)
+    assert drafts_for(facts)["place"] == "Thử Nghiệm"
+    assert compose(facts).header.place_date.startswith("Thử Nghiệm, ngày")
