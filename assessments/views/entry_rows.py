@@ -4,7 +4,8 @@ lookups, includes and `{% url %}` tags per row cost more than the rest of the pa
 (docs/performance.md, "Bigger trees"). The boxes are the form's own bound fields
 (assessments.widgets write their tags), so the values typed, the errors and the attributes are
 the form's. Every other value is escaped here; the template prints the result as it is. The
-headings stay in the template."""
+headings stay in the template. The markup, whitespace included, is what the template's row
+and its includes wrote before (docs/performance.md)."""
 
 from __future__ import annotations
 
