@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from .scoring.rules import PERCENT, RuleError
+from .widgets import FastCopy
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 DEFAULT_LABELS = {
@@ -49,7 +50,7 @@ def split_figure(text: str, kind: str) -> list[str]:
     return [text]
 
 
-class FigureWidget(forms.Widget):
+class FigureWidget(FastCopy, forms.Widget):
     """One box per figure, each with its label, and a live line for the computed score.
     Posts `<name>_0` (and `<name>_1` for a pair)."""
 

@@ -11,6 +11,7 @@ from .figure_inputs import FigureField
 from .models import Assessment, Stage
 from .services import RowInput
 from .services.deadlines import format_deadline
+from .widgets import HiddenInput, Textarea, TextInput
 
 # Typed as Vietnamese offices write it, 24-hour clock: "31/03/2025 17:00" (a deadline names its
 # hour). ISO forms are still read (scripts, pages opened before the change).
@@ -64,11 +65,11 @@ def conflict_message(score, names: dict[str, str]) -> str:
     )
 
 
-def score_widget(node, counted, when_empty=None) -> forms.TextInput:
+def score_widget(node, counted, when_empty=None) -> TextInput:
     """A score box that the live preview (static/js/entry.js) adds into its field's
     sub-total: `data-counted` is what the server counted for this leaf, `data-empty` what an
     empty box counts as (a re-check box left empty keeps the appraised score)."""
-    return forms.TextInput(
+    return TextInput(
         attrs={
             "inputmode": "decimal",
             "autocomplete": "off",
@@ -83,7 +84,8 @@ def score_widget(node, counted, when_empty=None) -> forms.TextInput:
 
 
 class RowsForm(forms.Form):
-    """One group of fields per criterion: prefix + criterion id, plus the version."""
+    """One group of fields per criterion: prefix + criterion id, plus the version. The boxes
+    write their own tags (assessments.widgets): hundreds of them on a page."""
 
     names: dict[str, str] = {}  # row key (the form field is "<key>_<criterion id>") -> Score field
     labels: dict[str, str] = {}  # Score field -> label in messages
@@ -95,7 +97,7 @@ class RowsForm(forms.Form):
         for cid, node in self.nodes.items():
             score = node.score
             self.fields[f"version_{cid}"] = forms.IntegerField(
-                widget=forms.HiddenInput, initial=score.version if score else 0, min_value=0, required=False
+                widget=HiddenInput, initial=score.version if score else 0, min_value=0, required=False
             )
             self.add_row_fields(cid, node, score)
 
@@ -109,7 +111,7 @@ class RowsForm(forms.Form):
             strip=True,
             initial=initial,
             max_length=5000,
-            widget=forms.Textarea(attrs={"rows": 2}),
+            widget=Textarea(attrs={"rows": 2}),
         )
 
     def rows(self) -> dict[int, RowInput]:
@@ -256,6 +258,7 @@ class AppraisalForm(RowsForm):
                 required=False,
                 max_length=40,
                 initial=score.appraised_figures if score else "",
+                widget=TextInput,
             )
             self.fields[f"reason_{cid}"] = self.text_field(
                 score.appraised_override_reason if score else "", "Lý do giữ điểm khác điểm tính từ số liệu"

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 ONE = Decimal(1)
 FIGURE_PLACES = 4
+RULE_KINDS = frozenset(RuleKind.values)  # read once: RuleKind.values builds a list at each call
 
 
 class RuleError(ValueError):
@@ -171,7 +172,7 @@ class ScoringRule:
         value that is not a finite number (or a step that is not a pair of them) is a RuleError."""
         parameters = parameters or {}
         kind = kind or RuleKind.NONE
-        if kind not in RuleKind.values:
+        if kind not in RULE_KINDS:
             raise RuleError(f"cách tính điểm “{kind}” không có")
         try:
             rule = cls(

@@ -1,6 +1,6 @@
 """The appraisal page's criterion rows, written in Python: with 400 rows of five boxes each,
 the template language's per-variable lookups and includes cost more than a second, these
-f-strings a few hundredths. Every value is escaped here (django.utils.html.escape); the
+f-strings a few hundredths. Every value is escaped here (assessments.widgets.escape); the
 template prints the result as it is. The headings stay in the template."""
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from ..widgets import escape
 
 INLINE = ("pdf", "image")  # evidence kinds the browser shows (views.evidence.SHOWN_INLINE)
 

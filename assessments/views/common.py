@@ -81,24 +81,28 @@ def tree_rows(result, wanted_leaves: dict, agency_id: int | None = None, shown=N
             if agency_id is None
             else scoring.entered_part(field_leaves, agency_id)
         )
+        # the field's figures, the same on each of its rows (formatted once)
+        field_values = {
+            "field": field,
+            "part_score": format_score(part.score),
+            "part_plain": to_plain(part.score),
+            "part_max": format_score(part.max),
+            "field_final": format_score(field.appraised) or "0",
+            "field_final_plain": to_plain(field.appraised) or "0",
+            "field_max": format_score(field.applicable_max),
+        }
         for node in nodes:
             score = node.score
             rows.append(
                 {
                     "node": node,
-                    "field": field,
                     "part": part if node is field else None,
-                    "part_score": format_score(part.score),
-                    "part_plain": to_plain(part.score),
-                    "part_max": format_score(part.max),
+                    **field_values,
                     "max": format_score(node.max),
                     "self_score": format_score(node.self_score),
                     "appraised": format_score(score.appraised_score) if score else "",
                     "rechecked": format_score(score.rechecked_score) if score else "",
                     "final": format_score(node.appraised),
-                    "field_final": format_score(field.appraised) or "0",
-                    "field_final_plain": to_plain(field.appraised) or "0",
-                    "field_max": format_score(field.applicable_max),
                 }
             )
     return rows

@@ -15,6 +15,7 @@ from ..scoring.search import criteria_matching
 from ..services import ConflictError, DomainError
 from ..services.part_status import part_status, shows_council, submissions_by_stage
 from .common import protected, row_messages, tree_rows
+from .entry_rows import EntryRowContext, leaf_row, row_forms
 
 
 @protected("GET", "POST")
@@ -73,7 +74,16 @@ def _entry(request, pk, agency_pk, action):
     )
     at_rows, page_messages = row_messages(request)
     rows = tree_rows(result, own_leaves, agency.pk, shown=shown)
+    show_council = shows_council(assessment)
+    can_set_applicability = (
+        permissions.can_set_applicability(request.user, assessment) and not assessment.is_locked
+    )
+    row_context = EntryRowContext.of(
+        request, assessment, agency, show_council=show_council, can_set_applicability=can_set_applicability
+    )
     for row in rows:
+        if not row["node"].is_leaf:
+            continue
         cid = row["node"].criterion.pk
         row["evidence"] = evidence.get(cid, [])
         row["remarks"] = remarks.get(cid, [])
@@ -85,7 +95,7 @@ def _entry(request, pk, agency_pk, action):
             row["contributing"] = True
             row["can_contribute"] = refusals.get(cid) == ""
             row["own_remark"] = next((r.text for r in row["remarks"] if r.agency_id == agency.pk), "")
-        row["lost_points"] = scoring.lost_points(row["node"])
+        row["html"] = leaf_row(row, row_context)
     context = {
         "assessment": assessment,
         "agency": agency,
@@ -93,8 +103,9 @@ def _entry(request, pk, agency_pk, action):
         "stage": state.stage,
         # The council's scores and remarks: from the explanation phase on (not while it is
         # still appraising).
-        "show_council": shows_council(assessment),
+        "show_council": show_council,
         "rows": rows,
+        "row_forms": row_forms(rows, row_context),
         "query": query,
         "found": len(shown) if query else None,
         "page_messages": page_messages,
@@ -107,9 +118,7 @@ def _entry(request, pk, agency_pk, action):
         and state.can_submit
         and bool(services.stage_leaves(result, state, agency.pk)),
         "can_manage": permissions.can_manage_workflow(request.user, assessment),
-        "can_set_applicability": (
-            permissions.can_set_applicability(request.user, assessment) and not assessment.is_locked
-        ),
+        "can_set_applicability": can_set_applicability,
         "writable_ids": list(writable),
         "evidence_form": EvidenceForm(),
     }
