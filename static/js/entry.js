@@ -23,14 +23,27 @@
     return (negative ? "-" : "") + whole + (frac ? "," + frac : "");
   }
 
-  // What is wrong with a score box, said beside it while typing (the server says it again,
-  // in the same words, if the form is saved as it is).
-  function notANumber(text) {
-    return "'" + String(text).trim() + "' không phải là số: nhập một số, ví dụ 0,9388 hoặc 0.9388.";
+  // What is wrong with a score box, said beside it while typing, in the words the server
+  // uses when the form is saved as it is (forms.ScoreField, decimals.parse_decimal).
+  function problemOf(input) {
+    var raw = String(input.value || "").trim();
+    var text = raw.replace(/\s|\u00a0/g, "");
+    if (text === "") return "";
+    if (raw.length > 20) return "Quá dài: nhập một số, ví dụ 0,9388.";
+    var example = ": nhập một số, ví dụ 0,9388 hoặc 0.9388.";
+    if (!/^[+-]?(\d+([.,]\d*)?|[.,]\d+)$/.test(text)) return "'" + raw + "' không phải là số" + example;
+    var parts = text.replace(/^[+-]/, "").split(/[.,]/);
+    var decimals = (parts[1] || "").replace(/0+$/, "");
+    if (decimals.length > 4) return "'" + raw + "' có quá 4 chữ số thập phân" + example;
+    var typed = parseScore((parts[0] || "0") + (decimals ? "," + decimals : ""));
+    if (text.charAt(0) === "-" && typed > 0) return "Điểm không được âm.";
+    var max = parseScore(input.getAttribute("data-max"));
+    if (typed !== null && max !== null && typed > max) {
+      return "Điểm " + formatScore(typed) + " lớn hơn điểm tối đa " + formatScore(max) + ".";
+    }
+    return "";
   }
-  function aboveMax(units, max) {
-    return "Điểm " + formatScore(units) + " lớn hơn điểm tối đa " + formatScore(max) + ".";
-  }
+
   function showProblem(input, message) {
     // The server's message for this box (after a refused save) is reused; otherwise one is
     // added right after the box.
@@ -71,7 +84,6 @@
         var max = parseScore(input.getAttribute("data-max"));
         var bad = typed === null || (max !== null && typed > max);
         input.classList.toggle("preview-invalid", bad);
-        showProblem(input, typed === null ? notANumber(input.value) : bad ? aboveMax(typed, max) : "");
         if (bad) {
           invalid = true;
           return;
@@ -97,7 +109,10 @@
     var target = event.target;
     var form = ownerForm(target);
     if (form && form.classList.contains("entry-form")) dirty = true;
-    if (target.classList && target.classList.contains("score-input")) updateSubtotals();
+    if (target.classList && target.classList.contains("score-input")) {
+      if (!target.readOnly) showProblem(target, problemOf(target));
+      updateSubtotals();
+    }
   });
 
   // "Tải lên" without a chosen file: say so beside the row instead of leaving the page.
