@@ -33,7 +33,20 @@ proc_name = "parindex"
 
 def post_worker_init(worker):
     """Load the URL configuration, the page templates and matplotlib before the first request
-    (parindex/warmup.py), so that no user waits for them."""
+    (parindex/warmup.py), so that no user waits for them; then move what is loaded out of the
+    garbage collector's reach (gc.freeze): those ~190 000 objects live as long as the worker,
+    and a full collection walking them took ~100 ms of some unlucky request each time
+    (docs/performance.md, load test)."""
+    import gc
+
     from parindex.warmup import warm_up
 
-    worker.log.info("Tiến trình %s đã chuẩn bị trong %.2f s", worker.pid, warm_up())
+    took = warm_up()
+    gc.collect()
+    gc.freeze()
+    worker.log.info(
+        "Tiến trình %s đã chuẩn bị trong %.2f s (%d đối tượng cố định)",
+        worker.pid,
+        took,
+        gc.get_freeze_count(),
+    )
