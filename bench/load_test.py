@@ -22,10 +22,12 @@ after it) plus --stop-timeout:
    and whether the targets are met; drops the database.
 
 Targets (issue 14): 0 errors, 0 lost saves, p95 < 300 ms for every page and for saves, and no
-web request spending more than 100 ms on report rendering. Downloads only read stored files, so
-the bound is the slowest download's time in gunicorn (its access log, from the moment a thread
-takes the request to the response); the time Locust saw, which adds the wait for a free thread
-and for the CPU on a busy machine, is printed beside it.
+web request spending more than 100 ms on report rendering. Downloads only read stored files (the
+worker renders), and the bound checked is the CPU time each download's thread used in Django
+(its Server-Timing header): rendering is CPU work, so a download that used under 100 ms of CPU
+cannot have spent 100 ms rendering. Its time in gunicorn (access log) and as Locust saw it,
+which add the waits for a thread and for the CPU on a busy machine, are printed beside it; so
+is each request's own wall and CPU time in Django.
 """
 
 from __future__ import annotations
@@ -52,6 +54,13 @@ PAGE_TARGET_MS = 300
 RENDER_TARGET_MS = 100
 # Login is Argon2 by design (0,34 s of CPU per login, docs/performance.md): reported, not a page.
 NOT_PAGES = {"login POST"}
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile of sorted values (0 for none)."""
+    if not values:
+        return 0.0
+    return values[min(len(values) - 1, max(0, round(share / 100 * len(values) + 0.5) - 1))]
 
 
 def download_server_ms(access_log: Path) -> list[int]:
@@ -324,10 +333,23 @@ def main() -> None:
         pages = {name: row for name, row in stats.items() if name != "Aggregated" and name not in NOT_PAGES}
         downloads = [row for name, row in stats.items() if name.startswith("report file")]
         server_ms = download_server_ms(work / "access.log")
+        timing = out.get("server_timing", {})
+        print("\nDjango's own time per request (Server-Timing): wall from the first middleware to the")
+        print("response, and the CPU time of the request's thread; the difference is waiting for the CPU.")
+        print("| request | count | wall p50 ms | wall p95 ms | CPU p50 ms | CPU p95 ms | CPU max ms |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for name in sorted(timing):
+            walls = sorted(t[0] for t in timing[name])
+            cpus = sorted(t[1] for t in timing[name])
+            print(
+                f"| {name} | {len(cpus)} | {percentile(walls, 50):.0f} | {percentile(walls, 95):.0f} | "
+                f"{percentile(cpus, 50):.0f} | {percentile(cpus, 95):.0f} | {cpus[-1]:.0f} |"
+            )
+        download_cpu = [t[1] for name, rows in timing.items() if name.startswith("report file") for t in rows]
         print(
             f"Downloads: {len(server_ms)}, time in gunicorn max {max(server_ms, default=0)} ms "
-            f"(all: {sorted(server_ms)}); as Locust saw them max "
-            f"{max((row['max_ms'] for row in downloads), default=0):.0f} ms."
+            f"(all: {sorted(server_ms)}); CPU max {max(download_cpu, default=0):.0f} ms; as Locust saw "
+            f"them max {max((row['max_ms'] for row in downloads), default=0):.0f} ms."
         )
         checks = {
             "0 errors": stats["Aggregated"]["failures"] == 0,
@@ -335,8 +357,10 @@ def main() -> None:
             f"p95 < {PAGE_TARGET_MS} ms for every page and save": all(
                 row["p95_ms"] < PAGE_TARGET_MS for row in pages.values()
             ),
-            f"no download over {RENDER_TARGET_MS} ms in the server (none renders)": bool(server_ms)
-            and max(server_ms) < RENDER_TARGET_MS,
+            f"no download spends {RENDER_TARGET_MS} ms of CPU in the server (none renders)": bool(
+                download_cpu
+            )
+            and max(download_cpu) < RENDER_TARGET_MS,
         }
         for name, ok in checks.items():
             print(f"target {name}: {'MET' if ok else 'NOT MET'}")

@@ -42,6 +42,10 @@ REFUSAL = re.compile(r'<(?:p class="field-error"|li class="message error")[^>]*>
 PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 ACKS: list[dict] = []
 REPORT_FILES: Counter = Counter()  # X-Report-Cache of the downloads: hit, stale, preparing
+# Django's own time per request name, from the Server-Timing header (assessments/middleware.py):
+# {"entry GET": [[app ms, cpu ms], …]}
+SERVER_TIMING: dict[str, list[list[float]]] = {}
+TIMING = re.compile(r"(app|cpu);dur=([\d.]+)")
 RUN = {"deadline": float("inf")}
 EDITORS = [u for u in PLAN["users"] if u["kind"] == "editor"]
 LEADERS = [u for u in PLAN["users"] if u["kind"] != "editor"]
@@ -59,7 +63,11 @@ def _write_acks(environment, **_kwargs):
     path = os.environ.get("LOAD_ACKS")
     if path:
         with open(path, "w", encoding="utf-8") as handle:
-            json.dump({"acks": ACKS, "report_files": REPORT_FILES}, handle, ensure_ascii=False)
+            json.dump(
+                {"acks": ACKS, "report_files": REPORT_FILES, "server_timing": SERVER_TIMING},
+                handle,
+                ensure_ascii=False,
+            )
 
 
 def open_time() -> bool:
@@ -133,6 +141,9 @@ class PlanUser(HttpUser):
             # this client speaks plain HTTP to gunicorn, so it keeps them as ordinary cookies.
             for cookie in self.client.cookies:
                 cookie.secure = False
+            timing = dict(TIMING.findall(response.headers.get("Server-Timing", "")))
+            if "app" in timing and "cpu" in timing:
+                SERVER_TIMING.setdefault(name, []).append([float(timing["app"]), float(timing["cpu"])])
             if response.status_code in expect:
                 response.success()
                 return response
