@@ -1,6 +1,7 @@
 """The generated report states the reference figures, in HTML, PDF and Word alike."""
 
 import subprocess
+from decimal import Decimal
 
 import pytest
 
@@ -165,3 +166,37 @@ def test_annexes_are_numbered_on_their_own(rendered):
     assert pages[first_annex + 1].lstrip().startswith("2")
     assert pages[first_annex - 1].lstrip().split()[0] == str(first_annex)  # main text: page numbers 2…n
     assert any(page.lstrip().startswith("Phụ lục II") for page in pages[first_annex + 1 :])
+
+
+def _points(shift: str, top: str = "0"):
+    from reports.charts import FieldPoint
+
+    return tuple(
+        FieldPoint(
+            str(i),
+            f"Lĩnh vực {i}: cải cách thủ tục hành chính và hiện đại hóa nền hành chính",
+            Decimal(80 + i) + Decimal(shift) + (Decimal(top) if i == 1 else 0),
+            Decimal(78 + i),
+            i,
+            i + 1,
+        )
+        for i in range(1, 9)
+    )
+
+
+@pytest.mark.parametrize("kind", ["index", "rank"])
+def test_kept_margins_draw_the_chart_tight_layout_draws(kind):
+    """A redraw after a score changed sets the margins tight_layout found the first time: the
+    SVG is the one tight_layout itself gives; an index near 100 is laid out again."""
+    from reports import charts
+
+    charts._MARGINS.clear()
+    charts.svg_for.__wrapped__(kind, _points("0"), 2024, 63)
+    assert len(charts._MARGINS) == 1
+    kept = charts.svg_for.__wrapped__(kind, _points("0.37"), 2024, 63)
+    assert len(charts._MARGINS) == 1  # the same texts: the same margins, no second layout
+    charts._MARGINS.clear()
+    assert kept == charts.svg_for.__wrapped__(kind, _points("0.37"), 2024, 63)
+    if kind == "index":
+        charts.svg_for.__wrapped__(kind, _points("0", top="18.5"), 2024, 63)  # field 1 at 99,5
+        assert len(charts._MARGINS) == 2
