@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -126,8 +127,10 @@ class RuleKind(models.TextChoices):
     CAP = "cap", "Giới hạn tổng điểm của nhóm (điểm thưởng, điểm trừ)"
 
 
+@lru_cache(maxsize=65536)
 def sort_key_for(code: str) -> str:
-    """ "1.10.2" -> "0001.0010.0002" so that text order is code order."""
+    """ "1.10.2" -> "0001.0010.0002" so that text order is code order. Kept per code: every
+    roll-up sorts its tree by it (an import of 63 sheets, 126 times the same 133 codes)."""
     return ".".join(part.zfill(4) for part in code.split("."))
 
 
