@@ -7,9 +7,12 @@ PDF draw it with the shipped Liberation Serif. Figures are cached per process by
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
 import re
+import tempfile
 import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
@@ -183,10 +186,13 @@ def _figure(kind: str, points: tuple[FieldPoint, ...], year: int, ranked: int):
 # The margins tight_layout finds depend on the texts around the axes (field names, legend,
 # axis label, tick labels), not on the bars: they are the same for every redraw of a province's
 # charts while its scores change. tight_layout lays out the figure once more to measure them,
-# a third of a chart's drawing time; the margins are kept per process and set directly after
-# the first time (tests/report/test_figures.py checks the SVG is the same either way).
+# most of a first drawing's extra time; the margins are kept, in the process and in a small file
+# per key under CACHE_DIR/chart-margins (so the other workers of the server and its next start
+# find them), and set directly after the first time. Only a cache: the SVG is the same either
+# way (tests/report/test_figures.py); a file that cannot be read or written is ignored.
 _MARGINS: dict[tuple, dict[str, float]] = {}
 _MARGINS_KEPT = 256
+_MARGIN_NAMES = ("left", "right", "bottom", "top")
 
 
 def _layout_key(
@@ -200,16 +206,44 @@ def _layout_key(
     return (kind, tuple(labels), year, ranked, has_prev, near_edge, lowest, len(points))
 
 
+def _margins_file(key: tuple) -> Path:
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    return Path(settings.CACHE_DIR) / "chart-margins" / f"{digest}.json"
+
+
+def _stored_margins(key: tuple) -> dict[str, float] | None:
+    try:
+        stored = json.loads(_margins_file(key).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if stored.get("key") != repr(key) or not all(isinstance(stored.get(n), float) for n in _MARGIN_NAMES):
+        return None
+    return {name: stored[name] for name in _MARGIN_NAMES}
+
+
+def _store_margins(key: tuple, margins: dict[str, float]) -> None:
+    path = _margins_file(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as handle:
+            json.dump({"key": repr(key), **margins}, handle)
+        os.replace(handle.name, path)
+    except OSError:
+        return
+
+
 def _lay_out(fig, key: tuple) -> None:
-    margins = _MARGINS.get(key)
+    margins = _MARGINS.get(key) or _stored_margins(key)
     if margins is not None:
         fig.subplots_adjust(**margins)
-        return
-    fig.tight_layout()
+    else:
+        fig.tight_layout()
+        pars = fig.subplotpars
+        margins = {name: float(getattr(pars, name)) for name in _MARGIN_NAMES}
+        _store_margins(key, margins)
     if len(_MARGINS) >= _MARGINS_KEPT:
         _MARGINS.clear()
-    pars = fig.subplotpars
-    _MARGINS[key] = {"left": pars.left, "right": pars.right, "bottom": pars.bottom, "top": pars.top}
+    _MARGINS[key] = margins
 
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)

@@ -185,18 +185,44 @@ def _points(shift: str, top: str = "0"):
 
 
 @pytest.mark.parametrize("kind", ["index", "rank"])
-def test_kept_margins_draw_the_chart_tight_layout_draws(kind):
+def test_kept_margins_draw_the_chart_tight_layout_draws(kind, settings, tmp_path):
     """A redraw after a score changed sets the margins tight_layout found the first time: the
     SVG is the one tight_layout itself gives; an index near 100 is laid out again."""
     from reports import charts
 
+    settings.CACHE_DIR = tmp_path
     charts._MARGINS.clear()
     charts.svg_for.__wrapped__(kind, _points("0"), 2024, 63)
     assert len(charts._MARGINS) == 1
     kept = charts.svg_for.__wrapped__(kind, _points("0.37"), 2024, 63)
     assert len(charts._MARGINS) == 1  # the same texts: the same margins, no second layout
+    settings.CACHE_DIR = tmp_path / "empty"  # neither kept in memory nor on disk
     charts._MARGINS.clear()
     assert kept == charts.svg_for.__wrapped__(kind, _points("0.37"), 2024, 63)
     if kind == "index":
         charts.svg_for.__wrapped__(kind, _points("0", top="18.5"), 2024, 63)  # field 1 at 99,5
         assert len(charts._MARGINS) == 2
+
+
+def test_another_worker_finds_the_margins_on_disk(settings, tmp_path, monkeypatch):
+    """The margins one process found are read by another (here: the memory emptied) without
+    laying the figure out again; an unreadable file is ignored."""
+    from matplotlib.figure import Figure
+
+    from reports import charts
+
+    settings.CACHE_DIR = tmp_path
+    charts._MARGINS.clear()
+    first = charts.svg_for.__wrapped__("index", _points("0"), 2024, 63)
+    [stored] = (tmp_path / "chart-margins").glob("*.json")
+    charts._MARGINS.clear()
+
+    def no_layout(self, *args, **kwargs):
+        raise AssertionError("tight_layout ran again")
+
+    monkeypatch.setattr(Figure, "tight_layout", no_layout)
+    assert charts.svg_for.__wrapped__("index", _points("0"), 2024, 63) == first
+    stored.write_text("{not json", encoding="utf-8")
+    charts._MARGINS.clear()
+    with pytest.raises(AssertionError, match="tight_layout ran again"):
+        charts.svg_for.__wrapped__("index", _points("0"), 2024, 63)
