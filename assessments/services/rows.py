@@ -196,6 +196,9 @@ def _insert(scores: list[Score], now) -> None:
     one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     columns = ", ".join(quote(str(f.column)) for f in fields)
     head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608 — model names; values bound
+    if connection.vendor == "postgresql":
+        _copy(scores, fields, values, connection, alias)
+        return
     size = max(1, min(BATCH, ops.bulk_batch_size(fields, scores)))
     with connection.cursor() as cursor:
         for start in range(0, len(scores), size):
@@ -211,6 +214,33 @@ def _insert(scores: list[Score], now) -> None:
             for score in batch:
                 score._state.adding = False
                 score._state.db = alias
+
+
+def _copy(scores: list[Score], fields, values, connection, alias: str) -> None:
+    """PostgreSQL: the new rows by COPY (psycopg's cursor.copy), then their ids read back in
+    one query by (assessment, criterion), which the table keeps unique."""
+    meta = Score._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    # Errors as Django's (IntegrityError for a row another save just created), as execute's.
+    statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(statement) as copy,
+    ):
+        for score in scores:
+            copy.write_row(values(score))
+    by_criterion = {score.criterion_id: score for score in scores}
+    ids = Score.objects.using(alias).filter(
+        assessment_id=scores[0].assessment_id, criterion_id__in=list(by_criterion)
+    )
+    for criterion_id, pk in ids.values_list("criterion_id", "pk"):
+        score = by_criterion[criterion_id]
+        score.pk = pk
+    for score in scores:
+        score._state.adding = False
+        score._state.db = alias
 
 
 def _update(scores: list[Score], now) -> None:
