@@ -19,7 +19,7 @@ from assessments.exchange.export import slug
 from assessments.exchange.ranking_export import export_ranking
 from assessments.models import Framework, SubjectKind
 from assessments.scoring import ranking
-from assessments.views.common import protected
+from assessments.views.common import attachment, protected
 
 from .announcement import build_announcement, build_unit_sheet
 from .ranking_charts import ranking_charts
@@ -185,17 +185,11 @@ def _block_or_404(request, province_pk: int):
     return province, query
 
 
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @protected("GET", "HEAD")
 def ranking_xlsx(request, province_pk: int):
     province, query = _block_or_404(request, province_pk)
     exported = export_ranking([ranking.rank_block(province, query.year, query.kind, compare_previous=False)])
-    return _attachment(exported.content, exported.content_type, exported.filename)
+    return attachment(exported.content, exported.content_type, exported.filename)
 
 
 DOCUMENT_TYPES = {
@@ -213,7 +207,7 @@ def _document(report, fmt: str, filename: str) -> HttpResponse:
         from .docx import render_docx
 
         content = render_docx(report)
-    return _attachment(content, DOCUMENT_TYPES[fmt], f"{filename}.{fmt}")
+    return attachment(content, DOCUMENT_TYPES[fmt], f"{filename}.{fmt}")
 
 
 @protected("GET", "HEAD")

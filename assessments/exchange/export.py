@@ -70,7 +70,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _set_text(cell, text: str) -> None:
+def set_text(cell, text: str) -> None:
     """Plain text, never a formula, even when it begins with "=", "+", "-" or "@"; control
     characters a workbook cannot hold (pasted from another program) are left out."""
     text = ILLEGAL_CHARACTERS_RE.sub("", text)
@@ -168,8 +168,8 @@ def export_annex(assessment: Assessment) -> AnnexExport:
     row_of = {line.code: header_row + number for number, line in enumerate(table.lines, start=1)}
     for line in table.lines:
         r = row_of[line.code]
-        _set_text(ws.cell(row=r, column=position["code"]), line.code)
-        _set_text(ws.cell(row=r, column=position["name"]), line.name)
+        set_text(ws.cell(row=r, column=position["code"]), line.code)
+        set_text(ws.cell(row=r, column=position["name"]), line.name)
         if line.is_leaf:
             for key in SCORE_KEYS:
                 _set_score(ws.cell(row=r, column=position[key]), getattr(line, key))
@@ -182,9 +182,9 @@ def export_annex(assessment: Assessment) -> AnnexExport:
         ws.cell(row=r, column=position["not_applicable"]).value = line.mark or None
         for key in FIGURE_KEYS:  # text, so that Excel never reads "8/17" as a date
             if getattr(line, key):
-                _set_text(ws.cell(row=r, column=position[key]), getattr(line, key))
+                set_text(ws.cell(row=r, column=position[key]), getattr(line, key))
         if line.comment:
-            _set_text(ws.cell(row=r, column=position["comment"]), clean_text(line.comment))
+            set_text(ws.cell(row=r, column=position["comment"]), clean_text(line.comment))
         font = bold if line.bold else base
         for key, column in position.items():
             c = ws.cell(row=r, column=column)

@@ -28,7 +28,7 @@ from assessments import scoring, services
 from assessments.models import Agency, Assessment, Evidence
 from assessments.services.part_status import PartStatus, part_status, shows_council, submissions_by_stage
 
-from .export import CONTENT_TYPE, FONT_NAME, HEADER_FILL, AnnexExport, _set_text, print_landscape, slug
+from .export import CONTENT_TYPE, FONT_NAME, HEADER_FILL, AnnexExport, print_landscape, set_text, slug
 from .tables import clean_text
 
 SCORE_FORMAT = "0.0000"  # Excel shows the reader's decimal separator: 0,9388 in Vietnamese
@@ -172,7 +172,7 @@ class _PartSheet:
         width = len(self.columns)
         for row, (text, font) in enumerate(lines, start=1):
             cell = self.ws.cell(row=row, column=1)
-            _set_text(cell, text)
+            set_text(cell, text)
             cell.font = font
             cell.alignment = Alignment(horizontal="center", vertical="center")
             self.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
@@ -198,7 +198,7 @@ class _PartSheet:
                 cell.value = value
                 cell.number_format = SCORE_FORMAT
             elif value:
-                _set_text(cell, value)
+                set_text(cell, value)
             cell.font = self.bold if bold else self.base
             cell.border = self.border
             cell.alignment = self.number if isinstance(value, Decimal) else self.wrap

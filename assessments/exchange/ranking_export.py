@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assessments.decimals import format_index, format_score
 from assessments.scoring.ranking import Block
 
-from .export import CONTENT_TYPE, FONT_NAME, HEADER_FILL, AnnexExport, _set_text, print_landscape, slug
+from .export import CONTENT_TYPE, FONT_NAME, HEADER_FILL, AnnexExport, print_landscape, set_text, slug
 
 HEADER = ["STT", "Đơn vị", "Điểm đạt", "Điểm tối đa", "Chỉ số (%)", "Xếp hạng", "Xếp loại"]
 WIDTHS = [7, 50, 12, 12, 12, 11, 16]
@@ -60,7 +60,7 @@ def _sheet(wb: Workbook, block: Block, first: bool) -> None:
         (f"(Đánh giá theo {block.framework.name})", Font(name=FONT_NAME, size=12, italic=True)),
     ]
     for row, (text, font) in enumerate(titles, start=1):
-        _set_text(ws.cell(row=row, column=1), text)
+        set_text(ws.cell(row=row, column=1), text)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(HEADER))
         ws.cell(row=row, column=1).font = font
         ws.cell(row=row, column=1).alignment = centre
@@ -72,7 +72,7 @@ def _sheet(wb: Workbook, block: Block, first: bool) -> None:
         r = HEADER_ROW + position
         for column, text in enumerate(unit_cells(position, unit), start=1):
             data = ws.cell(row=r, column=column)
-            _set_text(data, text)
+            set_text(data, text)
             data.font, data.border = base, border
             data.alignment = (
                 Alignment(vertical="top", wrap_text=True)

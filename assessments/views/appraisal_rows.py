@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from ..widgets import escape
+from ..widgets import escape, linebreaksbr, with_id
 
 INLINE = ("pdf", "image")  # evidence kinds the browser shows (views.evidence.SHOWN_INLINE)
 
@@ -33,13 +33,7 @@ class RowContext:
             previous_label=f"Năm {previous_year}" if previous_year else "Năm trước",
         )
 
-    def url(self, template: str, pk: int) -> str:
-        head, _, tail = template.rpartition("/0/")
-        return f"{head}/{pk}/{tail}"
-
-
-def _lines(text: str | None) -> str:
-    return escape(text or "").replace("\n", "<br>")
+    url = staticmethod(with_id)
 
 
 def _errors(box: dict) -> str:
@@ -79,7 +73,7 @@ def leaf_row(row: dict, ctx: RowContext) -> SafeString:
         f'<p class="muted small lead-agency">Chủ trì: {lead}</p>'
         + (
             '<details class="guidance"><summary>Hướng dẫn chấm điểm</summary>'
-            f"<div>{_lines(guidance)}</div></details>"
+            f"<div>{linebreaksbr(guidance)}</div></details>"
             if guidance
             else ""
         )
@@ -91,7 +85,8 @@ def leaf_row(row: dict, ctx: RowContext) -> SafeString:
     if ctx.recheck:
         parts.append(f'<td class="num" data-label="Thẩm định">{row["appraised"] or "—"}</td>')
         parts.append(
-            f'<td class="comment" data-label="Giải trình">{_lines(score.response if score else "")}</td>'
+            '<td class="comment" data-label="Giải trình">'
+            f"{linebreaksbr(score.response if score else '')}</td>"
         )
     parts.append(f'<td class="score-cell" data-label="Điểm {phase_word}">{_score_cell(row, ctx)}</td>')
     parts.append(f'<td class="comment" data-label="Ý kiến {phase_word}">{_comment_cell(row, ctx)}</td>')
@@ -119,7 +114,7 @@ def _self_cell(row: dict, ctx: RowContext) -> str:
     if row["self_figures"]:
         html += f' <span class="figures">từ số liệu {escape(row["self_figures"])}</span>'
     if score is not None and score.explanation:
-        html += f'<div class="explanation small">{_lines(score.explanation)}</div>'
+        html += f'<div class="explanation small">{linebreaksbr(score.explanation)}</div>'
     if row["evidence"]:
         links = "".join(
             f'<li><a href="{ctx.url(ctx.evidence_url, ev.pk)}{"?xem=1" if ev.kind in INLINE else ""}" '
@@ -195,11 +190,11 @@ def _comment_cell(row: dict, ctx: RowContext) -> str:
     inputs = row.get("inputs")
     if not inputs:
         text = (score.recheck_comment if ctx.recheck else score.appraisal_comment) if score else ""
-        return _lines(text)
+        return linebreaksbr(text)
     box = inputs["comment"]
     code = escape(row["node"].code)
     return (
         f'<label class="sr-only" for="{box["id"]}">Ý kiến {code}</label>'
         f'<textarea name="{box["name"]}" id="{box["id"]}" rows="2">{escape(box["value"])}</textarea>'
-        f'<div class="print-value">{_lines(box["value"])}</div>' + _errors(box)
+        f'<div class="print-value">{linebreaksbr(box["value"])}</div>' + _errors(box)
     )

@@ -18,7 +18,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
-from ..widgets import escape
+from ..widgets import escape, linebreaksbr, with_id
 
 NOT_APPLICABLE = (
     '<span class="badge na" title="Sở Nội vụ đã đánh dấu tiêu chí không áp dụng: điểm tối đa không tính vào '
@@ -64,15 +64,7 @@ class EntryRowContext:
             ),
         )
 
-    @staticmethod
-    def url(template: str, pk: int) -> str:
-        head, _, tail = template.rpartition("/0/")
-        return f"{head}/{pk}/{tail}"
-
-
-def linebreaksbr(text: str) -> str:
-    """As the linebreaksbr filter (its newlines normalized first)."""
-    return escape(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
+    url = staticmethod(with_id)
 
 
 def _or_dash(text: str) -> str:
