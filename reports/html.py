@@ -27,10 +27,11 @@ def runs_html(runs: list[Run]) -> str:
 CHART_URL = "charts/{key}.svg"
 
 
-def block_html(block, charts: str = "inline") -> str:
+def block_html(block, charts: str = "inline", drawings: dict | None = None) -> str:
     """charts="inline" puts the SVG in the page (browser); "link" refers to it by URL, which
     the PDF's fetcher serves (WeasyPrint then draws it with its SVG renderer, without running
-    the HTML cascade over every SVG element)."""
+    the HTML cascade over every SVG element). `drawings` (the report page) gives the kept
+    drawing of each chart (reports.drawings.for_page), so that the page draws nothing."""
     kind = block.kind
     if kind == "heading":
         inner = runs_html(block.runs) if block.runs else escape(block.text)
@@ -41,6 +42,8 @@ def block_html(block, charts: str = "inline") -> str:
     if kind == "table":
         return table_html(block)
     if kind == "chart":
+        if drawings is not None:
+            return page_chart_html(block, drawings[block.key])
         if charts == "link":
             drawing = (
                 f'<img class="chart-img" src="{CHART_URL.format(key=block.key)}" alt="{escape(block.alt)}">'
@@ -52,6 +55,25 @@ def block_html(block, charts: str = "inline") -> str:
             f"{drawing}<figcaption>{escape(block.title)}</figcaption></figure>"
         )
     raise ValueError(f"Khối không rõ loại: {kind}")
+
+
+def page_chart_html(block, drawing) -> str:
+    """A chart on the report page: its kept drawing, and while the drawing of the page's data is
+    being made, a note saying which data the one shown is from (static/js/report-files.js swaps
+    the new drawing in and removes the note)."""
+    shown = drawing.svg or '<div class="chart-wait">Đang vẽ biểu đồ; biểu đồ sẽ tự hiện khi vẽ xong.</div>'
+    attrs = f'data-chart="{escape(drawing.kind)}" data-key="{escape(drawing.key)}"'
+    note = ""
+    if not drawing.current:
+        attrs += " data-waiting"
+    if drawing.svg and not drawing.current:
+        said = f"Biểu đồ đang hiển thị vẽ theo {drawing.as_of}; đang vẽ lại theo số liệu hiện tại."
+        kind = escape(drawing.kind)
+        note = f'<p class="chart-note" data-chart-note="{kind}" role="status">{escape(said)}</p>'
+    return (
+        f'<figure class="chart" role="img" aria-label="{escape(block.alt)}" {attrs}>'
+        f"{shown}<figcaption>{escape(block.title)}</figcaption></figure>{note}"
+    )
 
 
 def table_html(table: Table) -> str:
@@ -107,8 +129,8 @@ def signature_html(report: Report) -> str:
     )
 
 
-def annex_html(annex: Annex, charts: str = "inline", number: int = 1) -> str:
-    blocks = "".join(block_html(b, charts) for b in annex.blocks)
+def annex_html(annex: Annex, charts: str = "inline", number: int = 1, drawings: dict | None = None) -> str:
+    blocks = "".join(block_html(b, charts, drawings) for b in annex.blocks)
     return (
         f'<section class="annex annex-{number}"><div class="annex-label">{escape(annex.label)}</div>'
         f'<div class="annex-title">{escape(annex.title)}</div>'
@@ -116,11 +138,11 @@ def annex_html(annex: Annex, charts: str = "inline", number: int = 1) -> str:
     )
 
 
-def document_html(report: Report, charts: str = "inline") -> str:
+def document_html(report: Report, charts: str = "inline", drawings: dict | None = None) -> str:
     """The whole document, as safe markup (without <html>/<head>)."""
     parts = ['<article class="report-doc">', header_html(report)]
-    parts.extend(block_html(b, charts) for b in report.blocks)
+    parts.extend(block_html(b, charts, drawings) for b in report.blocks)
     parts.append(signature_html(report))
     parts.append("</article>")
-    parts.extend(annex_html(a, charts, i) for i, a in enumerate(report.annexes, start=1))
+    parts.extend(annex_html(a, charts, i, drawings) for i, a in enumerate(report.annexes, start=1))
     return mark_safe("".join(parts))

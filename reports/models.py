@@ -114,3 +114,45 @@ class RenderedReport(models.Model):
     @property
     def pending(self) -> bool:
         return self.state != RenderState.IDLE
+
+
+class ChartKind(models.TextChoices):
+    INDEX = "index", "chỉ số các lĩnh vực"
+    RANK = "rank", "thứ hạng các lĩnh vực"
+
+
+class ChartDrawing(models.Model):
+    """The newest drawing of one of a report's charts, kept in the database so that every web
+    server shows it without drawing it (reports/drawings.py).
+
+    One row per report and chart (unique). `key` names what was drawn (the chart's data and the
+    drawing code, reports.drawings.spec_key): the report page shows the drawing as current when
+    its key is the key of the data it shows. `asked_key` is the drawing a page asked the task
+    worker for and is still waiting for; the same drawing is not queued twice.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name="đợt đánh giá", on_delete=models.CASCADE, related_name="chart_drawings"
+    )
+    kind = models.CharField("biểu đồ", max_length=10, choices=ChartKind.choices)
+    key = models.CharField("dấu vân tay hình vẽ", max_length=64, blank=True)
+    svg = models.TextField("hình vẽ (SVG)", blank=True)
+    data_as_of = models.DateTimeField("số liệu tính đến", null=True, blank=True)
+    drawn_at = models.DateTimeField("vẽ lúc", null=True, blank=True)
+    draw_seconds = models.FloatField("thời gian vẽ (giây)", default=0)
+    asked_key = models.CharField("đang chờ vẽ", max_length=64, blank=True)
+    asked_at = models.DateTimeField("yêu cầu vẽ lúc", null=True, blank=True)
+    last_error = models.TextField("lỗi lần vẽ gần nhất", blank=True)
+
+    class Meta:
+        verbose_name = "biểu đồ báo cáo đã vẽ"
+        verbose_name_plural = "biểu đồ báo cáo đã vẽ"
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "kind"], name="chart_unique_assessment_kind"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[k.value for k in ChartKind]), name="chart_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} ({self.get_kind_display()})"

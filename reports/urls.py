@@ -7,6 +7,7 @@ urlpatterns = [
     path("<int:pk>/", views.report_page, name="detail"),
     path("<int:pk>/tai-ve.<str:fmt>", views.report_download, name="download"),
     path("<int:pk>/tep/", views.report_files, name="files"),
+    path("<int:pk>/bieu-do/<str:kind>.svg", views.report_chart, name="chart"),
     path("<int:pk>/sua/", views.report_edit, name="edit"),
     path("doi-tuong/<int:subject_pk>/xu-huong/", trends.subject_trends, name="trends"),
     path("tinh/<int:province_pk>/xep-hang/", ranking_views.ranking_page, name="ranking"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,25 +12,27 @@ from assessments import scoring
 from assessments.permissions import require_write, scope_report
 from assessments.views.common import protected
 
-from . import cache, tasks
+from . import cache, drawings, tasks
 from .compose import compose
 from .drafts import effective
 from .facts import gather
 from .forms import NarrativeForm
 from .html import document_html
-from .models import RenderedReport, ReportFormat
+from .models import ChartDrawing, RenderedReport, ReportFormat
 from .services import NarrativeError, save_narrative
 
 
 @protected("GET", "HEAD")
 def report_page(request, pk: int):
     assessment, can_edit = scope_report(request.user, pk)
+    data_as_of = timezone.now()
     facts = gather(assessment)
     report = compose(facts)
     context = {
         "assessment": assessment,
         "report": report,
-        "document": document_html(report),
+        # The charts as the task worker drew them: the page draws nothing (reports/drawings.py).
+        "document": document_html(report, drawings=drawings.for_page(assessment, report, data_as_of)),
         "gaps": facts.gaps,
         # The cross-check box (page only, never in the PDF or Word): no query of its own.
         "figure_problems": scoring.figure_problems(facts.result, facts.published),
@@ -77,7 +79,20 @@ def report_files(request, pk: int):
     """The files' state as JSON, polled by static/js/report-files.js while one is being made."""
     assessment, can_edit = scope_report(request.user, pk)
     files = file_states(assessment, show_errors=can_edit)
-    response = JsonResponse({"files": files})
+    response = JsonResponse({"files": files, "charts": drawings.status(assessment)})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@protected("GET", "HEAD")
+def report_chart(request, pk: int, kind: str):
+    """A kept drawing of one of the report's charts (?k= the key the page waits for), fetched by
+    static/js/report-files.js to replace the one the page was shown with."""
+    assessment, _can_edit = scope_report(request.user, pk)
+    row = ChartDrawing.objects.filter(assessment=assessment, kind=kind).exclude(svg="").first()
+    if row is None or request.GET.get("k", row.key) != row.key:
+        raise Http404("Chưa có hình vẽ này.")
+    response = HttpResponse(row.svg, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response
 

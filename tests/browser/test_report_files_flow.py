@@ -76,3 +76,100 @@ def test_stale_download_then_fresh_file_announced(chromium, live_server, screens
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_charts_drawn_by_the_worker_appear_without_a_reload(chromium, live_server, screenshots, settings):
+    """The report page draws no chart (reports/drawings.py): the first time it shows where each
+    chart will be and asks the worker; when the worker has drawn them, the page puts them in."""
+    from assessments.reference_data import load_reference_data
+    from reports import drawings
+    from reports.compose import build_report
+
+    load_reference_data()
+    settings.TASKS = QUEUED_ONLY  # the worker's turn is played by this test
+    assessment = Assessment.objects.select_related("subject", "framework").get(
+        subject__code="70", framework__year=2023
+    )
+    user = get_user_model().objects.create_user(username="lanhdao", password=PASSWORD)
+    Profile.objects.create(user=user, role=Role.PROCESS_OWNER, province=assessment.subject)
+
+    base = live_server.url
+    context = chromium.new_context(viewport={"width": 1360, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and "favicon" not in msg.location.get("url", "")
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}") if r.status >= 400 and "favicon" not in r.url else None
+        ),
+    )
+    try:
+        page.goto(f"{base}/dang-nhap/")
+        page.fill("#id_username", "lanhdao")
+        page.fill("#id_password", PASSWORD)
+        page.click("button:has-text('Đăng nhập')")
+        page.wait_for_url(f"{base}/")
+        page.goto(f"{base}/bao-cao/{assessment.pk}/")
+        waiting = page.locator("figure.chart[data-waiting]")
+        assert waiting.count() == 2
+        box = page.locator('figure.chart[data-chart="index"] .chart-wait')
+        assert box.inner_text() == "Đang vẽ biểu đồ; biểu đồ sẽ tự hiện khi vẽ xong."
+        box.scroll_into_view_if_needed()
+        screenshots(page, "22-bao-cao-dang-ve-bieu-do", full_page=False)
+
+        # The worker: draw what the page asked for.
+        now = timezone.now().isoformat()
+        for block in build_report(assessment).all_blocks():
+            if block.kind == "chart":
+                spec = block.spec
+                assert (
+                    drawings.draw_report_chart.call(
+                        assessment.pk, drawings.spec_json(spec), drawings.spec_key(spec), now
+                    )
+                    == "drawn"
+                )
+        waiting.first.wait_for(state="detached", timeout=15_000)
+        page.locator("figure.chart[data-waiting]").last.wait_for(state="detached", timeout=15_000)
+        assert page.locator("figure.chart svg.chart-svg").count() == 2
+        assert page.locator(".chart-note").count() == 0 and page.locator(".chart-wait").count() == 0
+        # The drawing is the one the renderer makes, its text still text.
+        assert "Năm 2023" in page.locator('figure.chart[data-chart="index"] svg').text_content()
+        page.locator('figure.chart[data-chart="index"]').scroll_into_view_if_needed()
+        screenshots(page, "23-bao-cao-bieu-do-da-ve", full_page=False)
+
+        # A score changes: the page shows the kept drawing at once, says which data it is from,
+        # and puts the new one in when the worker has drawn it.
+        score = Score.objects.get(assessment=assessment, criterion__code="1.1")
+        score.appraised_score -= 1
+        score.version += 1
+        score.save()
+        page.reload()
+        note = page.locator('.chart-note[data-chart-note="index"]')
+        kept = drawings.ChartDrawing.objects.get(assessment=assessment, kind="index")
+        assert note.inner_text() == (
+            f"Biểu đồ đang hiển thị vẽ theo {cache.as_of_label(kept.data_as_of)}; "
+            "đang vẽ lại theo số liệu hiện tại."
+        )
+        assert page.locator('figure.chart[data-chart="rank"][data-waiting]').count() == 0  # no rank moved
+        note.scroll_into_view_if_needed()
+        screenshots(page, "24-bao-cao-bieu-do-cu-dang-ve-lai", full_page=False)
+        now = timezone.now().isoformat()
+        spec = next(b.spec for b in build_report(assessment).all_blocks() if getattr(b, "key", "") == "index")
+        drawings.draw_report_chart.call(assessment.pk, drawings.spec_json(spec), drawings.spec_key(spec), now)
+        note.wait_for(state="detached", timeout=15_000)
+        assert page.locator("figure.chart[data-waiting]").count() == 0
+        assert "Năm 2023" in page.locator('figure.chart[data-chart="index"] svg').text_content()
+        assert not errors, errors
+    finally:
+        context.close()
