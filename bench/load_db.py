@@ -138,19 +138,25 @@ def seed(args) -> None:
 
 
 def renders(assessment: int) -> dict:
-    """What the report worker did: its tasks by outcome, and each stored file."""
+    """What the report worker did: its tasks by name and outcome, each stored file, and the
+    report page's charts it drew (reports/drawings.py)."""
     from collections import Counter
 
     from django_tasks_db.models import DBTaskResult
 
-    from reports.models import RenderedReport
+    from reports.models import ChartDrawing, RenderedReport
 
     files = RenderedReport.objects.filter(assessment_id=assessment).order_by("format")
+    drawn = ChartDrawing.objects.filter(assessment_id=assessment).exclude(svg="").order_by("kind")
+    tasks = DBTaskResult.objects.values_list("task_path", "status")
     return {
-        "tasks": dict(Counter(DBTaskResult.objects.values_list("status", flat=True))),
+        "tasks": {f"{path.rsplit('.', 1)[-1]} {status}": n for (path, status), n in Counter(tasks).items()},
         "files": [
             {"format": f.format, "render_s": round(f.render_seconds, 2), "error": f.last_error[:200]}
             for f in files
+        ],
+        "charts": [
+            {"kind": c.kind, "draw_s": round(c.draw_seconds, 3), "error": c.last_error[:200]} for c in drawn
         ],
     }
 

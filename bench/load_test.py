@@ -319,6 +319,7 @@ def main() -> None:
             f"value is not the last acknowledged save: {verify['stale_count']}."
         )
         print("Downloads (X-Report-Cache):", dict(out["report_files"]))
+        print("Report page charts (drawn by the worker, never by the page):", dict(out["report_charts"]))
         print("Renderings by the worker:", json.dumps(verify["renders"], ensure_ascii=False))
         cores = os.cpu_count() or 1
         print(

@@ -42,6 +42,8 @@ REFUSAL = re.compile(r'<(?:p class="field-error"|li class="message error")[^>]*>
 PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 ACKS: list[dict] = []
 REPORT_FILES: Counter = Counter()  # X-Report-Cache of the downloads: hit, stale, preparing
+REPORT_CHARTS: Counter = Counter()  # the report page's charts: current, older drawing, being drawn
+CHART = re.compile(r'<figure class="chart"[^>]*>')
 # Django's own time per request name, from the Server-Timing header (assessments/middleware.py):
 # {"entry GET": [[app ms, cpu ms], …]}
 SERVER_TIMING: dict[str, list[list[float]]] = {}
@@ -64,7 +66,12 @@ def _write_acks(environment, **_kwargs):
     if path:
         with open(path, "w", encoding="utf-8") as handle:
             json.dump(
-                {"acks": ACKS, "report_files": REPORT_FILES, "server_timing": SERVER_TIMING},
+                {
+                    "acks": ACKS,
+                    "report_files": REPORT_FILES,
+                    "report_charts": REPORT_CHARTS,
+                    "server_timing": SERVER_TIMING,
+                },
                 handle,
                 ensure_ascii=False,
             )
@@ -239,6 +246,15 @@ class Leader(PlanUser):
         report = PLAN["reports"][self.turn % len(PLAN["reports"])]
         self.turn += 1
         response = self.request(report["name"], "GET", report["url"], expect=(200, 202))
+        if response is not None and report["name"] == "report page GET":
+            # How each chart came: drawn for the page's data, an older drawing, or not drawn
+            # yet (the worker draws them, reports/drawings.py).
+            figures = CHART.findall(response.text)
+            notes = response.text.count('class="chart-note"')
+            waiting = sum(1 for f in figures if "data-waiting" in f)
+            REPORT_CHARTS["current"] += len(figures) - waiting
+            REPORT_CHARTS["older drawing"] += notes
+            REPORT_CHARTS["being drawn"] += waiting - notes
         if response is not None and report["name"].startswith("report file"):
             REPORT_FILES[response.headers.get("X-Report-Cache", "preparing")] += 1
             self.request("report files status GET", "GET", PLAN["report_files_url"])
