@@ -32,7 +32,7 @@ from assessments.models import (
     Submission,
     WorkflowEvent,
 )
-from reports.models import RenderedReport, ReportFormat
+from reports.models import ChartDrawing, ChartKind, RenderedReport, ReportFormat
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,7 @@ def world():
             sha256="0" * 64,
         ),
         RenderedReport.objects.create(assessment=assessment, format=ReportFormat.PDF, fingerprint="f"),
+        ChartDrawing.objects.create(assessment=assessment, kind=ChartKind.INDEX),
         Notification.objects.create(
             user=user, assessment=assessment, kind=Notification.Kind.PHASE, title="Chuyển giai đoạn"
         ),

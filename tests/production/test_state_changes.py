@@ -11,8 +11,14 @@ from django.urls import get_resolver, reverse
 from assessments.management.commands.backup_data import backed_up_models
 from assessments.models import Agency, Score
 
-# GET may write these: sessions, login records, the rendered-report cache.
-MAY_CHANGE_ON_GET = {"sessions.session", "reports.renderedreport", "axes.accesslog", "axes.accessattempt"}
+# GET may write these: sessions, login records, the rendered-report and chart-drawing caches.
+MAY_CHANGE_ON_GET = {
+    "sessions.session",
+    "reports.renderedreport",
+    "reports.chartdrawing",
+    "axes.accesslog",
+    "axes.accessattempt",
+}
 
 
 def project_urls():

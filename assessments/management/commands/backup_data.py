@@ -48,12 +48,13 @@ JSON_DUMP = "database.json"
 PG_DUMP = "database.pgdump"
 
 # Left out of a dumpdata archive: rebuilt by `migrate` (content types, permissions),
-# short-lived (sessions) or a cache rebuilt on demand (rendered report files).
+# short-lived (sessions) or a cache rebuilt on demand (rendered report files, chart drawings).
 JSON_EXCLUDED = {
     "contenttypes.contenttype",
     "auth.permission",
     "sessions.session",
     "reports.renderedreport",
+    "reports.chartdrawing",
     "django_tasks_database.dbtaskresult",  # queued renders: made again when asked
 }
 
