@@ -164,6 +164,10 @@ def test_charts_drawn_by_the_worker_appear_without_a_reload(chromium, live_serve
         assert page.locator('figure.chart[data-chart="rank"][data-waiting]').count() == 0  # no rank moved
         note.scroll_into_view_if_needed()
         screenshots(page, "24-bao-cao-bieu-do-cu-dang-ve-lai", full_page=False)
+        page.set_viewport_size({"width": 390, "height": 844})
+        note.scroll_into_view_if_needed()
+        screenshots(page, "25-bao-cao-bieu-do-cu-dien-thoai", full_page=False)
+        page.set_viewport_size({"width": 1360, "height": 900})
         now = timezone.now().isoformat()
         spec = next(b.spec for b in build_report(assessment).all_blocks() if getattr(b, "key", "") == "index")
         drawings.draw_report_chart.call(assessment.pk, drawings.spec_json(spec), drawings.spec_key(spec), now)

@@ -36,3 +36,13 @@ def test_language_and_time_zone():
 
     assert settings.LANGUAGE_CODE == "vi"
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+
+
+def test_the_site_icon_is_served_to_anyone(client):
+    """Browsers ask for /favicon.ico where no <link rel="icon"> names one (the admin): it
+    redirects to the icon every page names, so no page logs a 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+    page = client.get("/dang-nhap/").content.decode()
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in page
