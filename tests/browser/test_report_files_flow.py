@@ -12,9 +12,17 @@ from django.utils import timezone
 from assessments.models import Assessment, Profile, Role, Score
 from reports import cache, tasks
 from reports.models import RenderedReport
+from tests.report.queue import QUEUED_ONLY
 
 PASSWORD = "Mat-khau-thu-2024"
-QUEUED_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def log_in(page, base):
+    page.goto(f"{base}/dang-nhap/")
+    page.fill("#id_username", "lanhdao")
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Đăng nhập')")
+    page.wait_for_url(f"{base}/")
 
 
 @pytest.mark.browser
@@ -46,11 +54,7 @@ def test_stale_download_then_fresh_file_announced(chromium, live_server, screens
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto(f"{base}/dang-nhap/")
-        page.fill("#id_username", "lanhdao")
-        page.fill("#id_password", PASSWORD)
-        page.click("button:has-text('Đăng nhập')")
-        page.wait_for_url(f"{base}/")
+        log_in(page, base)
         page.goto(f"{base}/bao-cao/{assessment.pk}/")
         pdf = page.locator('.report-file[data-format="pdf"]')
         assert "Bản hiện có: " + cache.as_of_label(old.data_as_of) in pdf.inner_text()
@@ -115,11 +119,7 @@ def test_charts_drawn_by_the_worker_appear_without_a_reload(chromium, live_serve
         ),
     )
     try:
-        page.goto(f"{base}/dang-nhap/")
-        page.fill("#id_username", "lanhdao")
-        page.fill("#id_password", PASSWORD)
-        page.click("button:has-text('Đăng nhập')")
-        page.wait_for_url(f"{base}/")
+        log_in(page, base)
         page.goto(f"{base}/bao-cao/{assessment.pk}/")
         waiting = page.locator("figure.chart[data-waiting]")
         assert waiting.count() == 2

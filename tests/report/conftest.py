@@ -7,8 +7,11 @@ import subprocess
 
 import pytest
 from django.db import transaction
+from django_tasks import default_task_backend
 
 from assessments.models import Agency, Profile, Role
+
+from .queue import QUEUED_ONLY
 
 # A comment that names a local file and a remote URL: shown as text, never fetched.
 HOSTILE_COMMENT = '<img src="file:///etc/passwd"> xem http://example.com/x.png'
@@ -138,3 +141,12 @@ def reference_data(_reference_module, db):
     from assessments.models import Subject
 
     return Subject.objects.get(code="70", kind="province", valid_until__isnull=False)
+
+
+@pytest.fixture
+def queued_only(settings):
+    """Tasks are queued and not run (as with a worker that has not come round yet)."""
+    settings.TASKS = QUEUED_ONLY
+    default_task_backend.clear()
+    yield default_task_backend
+    default_task_backend.clear()

@@ -11,16 +11,15 @@ from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import default_task_backend
 
 from assessments.models import Assessment, Score
 from reports import cache, tasks
 from reports.models import RenderedReport, RenderState
+from tests.report.queue import run_queued
 from tests.responses import close_download
 
 pytestmark = pytest.mark.django_db
 
-QUEUED_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
@@ -65,27 +64,11 @@ def renders(monkeypatch):
     return Calls
 
 
-@pytest.fixture
-def queued_only(settings):
-    """Tasks are queued and not run (as with a worker that has not come round yet)."""
-    settings.TASKS = QUEUED_ONLY
-    default_task_backend.clear()
-    yield default_task_backend
-    default_task_backend.clear()
-
-
 def change_a_score(assessment, delta=1):
     score = Score.objects.get(assessment=assessment, criterion__code="1.1")
     score.appraised_score -= delta
     score.version += 1
     score.save()
-
-
-def run_queued(backend):
-    """What the worker does: run every queued task once."""
-    queued, backend.results[:] = list(backend.results), []
-    for result in queued:
-        result.task.call(*result.args, **result.kwargs)
 
 
 # --- a download never waits -------------------------------------------------------------------

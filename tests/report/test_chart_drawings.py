@@ -8,16 +8,14 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import default_task_backend
 
 from assessments.models import Score
 from reports import charts, drawings
 from reports.compose import build_report
 from reports.models import ChartDrawing
+from tests.report.queue import run_queued
 
 pytestmark = pytest.mark.django_db
-
-QUEUED_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 def detail(a):
@@ -31,15 +29,6 @@ def files(a):
 def chart_url(a, kind, key=None):
     url = reverse("reports:chart", kwargs={"pk": a.pk, "kind": kind})
     return url if key is None else f"{url}?k={key}"
-
-
-@pytest.fixture
-def queued_only(settings):
-    """Tasks are queued and not run (a worker that has not come round yet)."""
-    settings.TASKS = QUEUED_ONLY
-    default_task_backend.clear()
-    yield default_task_backend
-    default_task_backend.clear()
 
 
 @pytest.fixture
@@ -62,12 +51,6 @@ def draws(monkeypatch):
     charts.svg_for.cache_clear()
     yield Calls
     charts.svg_for.cache_clear()
-
-
-def run_queued(backend):
-    queued, backend.results[:] = list(backend.results), []
-    for result in queued:
-        result.task.call(*result.args, **result.kwargs)
 
 
 def keys_of(assessment):
