@@ -166,6 +166,11 @@ def test_charts_drawn_by_the_worker_appear_without_a_reload(chromium, live_serve
         screenshots(page, "24-bao-cao-bieu-do-cu-dang-ve-lai", full_page=False)
         page.set_viewport_size({"width": 390, "height": 844})
         note.scroll_into_view_if_needed()
+        # report-phone.css (the page's only) applies: narrow margins, nothing scrolls sideways.
+        assert (
+            page.evaluate("parseFloat(getComputedStyle(document.querySelector('.paper')).paddingLeft)") < 20
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
         screenshots(page, "25-bao-cao-bieu-do-cu-dien-thoai", full_page=False)
         page.set_viewport_size({"width": 1360, "height": 900})
         now = timezone.now().isoformat()

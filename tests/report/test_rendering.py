@@ -1,5 +1,7 @@
 """Rendering details: the fetcher's refusals, a year without last year's data, the command."""
 
+import logging
+
 import pytest
 from django.core.management import call_command
 
@@ -113,3 +115,12 @@ def test_open_year_with_nothing_appraised_renders_in_all_three_formats(sample_as
     assert "Chỉ số các lĩnh vực năm 2023" not in text  # no index chart without any index
     assert docx_text(render_docx(report))
     assert pdf_text(pdf.render_pdf(report))
+
+
+def test_weasyprint_reads_the_stylesheet_without_a_warning(sample_assessment, caplog):
+    """Every rule of report.css is one WeasyPrint understands: the worker's log holds no warning
+    on each rendering, so that a real one is seen (the phone's rules live in report-phone.css,
+    which only the page links)."""
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf.render_pdf(build_report(sample_assessment))
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
