@@ -267,3 +267,17 @@ def test_a_chart_key_ignores_what_the_chart_does_not_draw(sample_assessment):
     )
     assert drawings.spec_key(moved) == drawings.spec_key(spec)
     assert charts.svg_for(*vars(moved).values()) == charts.svg_for(*vars(spec).values())
+
+
+def test_hostile_field_name_stays_text_in_the_kept_drawing(client, owner, sample_assessment):
+    """A field's name is framework data typed by people: in the drawing (served as SVG from the
+    site's origin, and put into the page by script) it is escaped text, never markup."""
+    from assessments.models import Criterion
+
+    Criterion.objects.filter(framework=sample_assessment.framework, code="1").update(
+        name='</text><script>alert(1)</script><text x="0">'
+    )
+    client.force_login(owner)
+    client.get(detail(sample_assessment))
+    svg = client.get(chart_url(sample_assessment, "index")).content.decode()
+    assert "<script" not in svg and "&lt;script&gt;" in svg
