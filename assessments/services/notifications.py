@@ -10,11 +10,13 @@ those who have an address and have not turned e-mail off (Profile.email_notifica
 |-------------------------------|-----------------------------------------------------------|
 | a part returned               | the agency's editors, with the comment                     |
 | a part submitted              | Sở Nội vụ's accounts of the province                       |
-| a phase change                | every account of the province; in the explanation phase,   |
-|                               | the agencies whose score the council lowered are asked to  |
-|                               | explain (their editors get that notice instead)            |
+| a phase change                | every account of the province, but department editors only |
+|                               | of agencies with a part in the assessment (for a unit's    |
+|                               | own assessment, the unit's own agency); in the explanation |
+|                               | phase, the agencies whose score the council lowered are    |
+|                               | asked to explain (their editors get that notice instead)   |
 | a deadline extended           | the agency concerned (for a criterion: its agencies)       |
-| the assessment reopened       | the agency concerned, or every account of the province     |
+| the assessment reopened       | the agency concerned, or as for a phase change             |
 
 Lock and the evidence actions tell no one.
 """
@@ -81,16 +83,29 @@ def _editors_of(agency_ids):
     )
 
 
-def lowered_agencies(assessment: Assessment) -> dict[int, list[scoring.Node]]:
+def lowered_agencies(result: scoring.Result) -> dict[int, list[scoring.Node]]:
     """Agency id → the self-assessed leaves it answers for whose score the council lowered
     (appraised below the self score): where an explanation is asked for."""
     found: dict[int, list[scoring.Node]] = {}
-    for leaf in scoring.compute(assessment).leaves():
+    for leaf in result.leaves():
         if not scoring.lowered_by_council(leaf):  # the one rule of the explanation phase
             continue
         for agency in leaf.responsible:
             found.setdefault(agency.pk, []).append(leaf)
     return found
+
+
+def _concerned(users, result: scoring.Result) -> list:
+    """Of a province's accounts, those an assessment's phases concern: every account but the
+    department editors of agencies without a part in it (an agency leads or contributes to a
+    criterion of its tree; in a department's or a commune's own assessment only that unit's own
+    agency does, scoring.answers_for_unit)."""
+    agency_ids = {a.pk for leaf in result.leaves() for a in leaf.responsible}
+    return [
+        u
+        for u in users
+        if u.parindex_profile.role != Role.DEPARTMENT_EDITOR or u.parindex_profile.agency_id in agency_ids
+    ]
 
 
 def _what(assessment: Assessment) -> str:
@@ -160,7 +175,9 @@ def _recipients(event: WorkflowEvent) -> list[tuple[Any, Message, str]]:
             f"Sở Nội vụ đã mở khóa {what}.\nLý do: {event.reason}",
         )
         users = (
-            _editors_of([agency.pk]) if agency is not None else _accounts_of_province(province_of(assessment))
+            _editors_of([agency.pk])
+            if agency is not None
+            else _concerned(_accounts_of_province(province_of(assessment)), scoring.compute(assessment))
         )
         found = [(u, message, _user_url(u, assessment)) for u in users]
     return [(u, m, url) for u, m, url in found if event.user_id is None or u.pk != event.user_id]
@@ -179,11 +196,12 @@ def _phase_recipients(event: WorkflowEvent, what: str):
         f"{what} chuyển sang giai đoạn “{phase}”",
         f"Sở Nội vụ đã chuyển {what} sang giai đoạn “{phase}” ({event.detail}).{deadline}",
     )
+    result = scoring.compute(assessment)
     lowered = {}
     if assessment.phase == Assessment.Phase.EXPLANATION:
-        lowered = lowered_agencies(assessment)
+        lowered = lowered_agencies(result)
     found = []
-    for user in _accounts_of_province(province_of(assessment)):
+    for user in _concerned(_accounts_of_province(province_of(assessment)), result):
         profile = user.parindex_profile
         nodes = lowered.get(profile.agency_id) if profile.role == Role.DEPARTMENT_EDITOR else None
         if nodes:

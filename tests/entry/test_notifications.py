@@ -122,6 +122,50 @@ def test_a_phase_change_tells_every_account_of_the_province_but_the_one_who_move
     assert len(mail.outbox) == 4
 
 
+def test_a_phase_change_spares_editors_of_agencies_without_a_part(small, commit, make_user):
+    from assessments.models import Agency, Role
+
+    sxd = Agency.objects.create(province=small["assessment"].subject, name="Sở Xây dựng")
+    outsider = make_user("xuan", Role.DEPARTMENT_EDITOR, sxd)  # no criterion of this framework
+    commit(
+        services.set_phase,
+        user=small["users"]["process_owner"],
+        assessment=small["assessment"],
+        phase=Assessment.Phase.APPRAISAL,
+    )
+    assert of(outsider) == [] and of(small["users"]["editor"]) != []
+    assert "xuan" not in {m.to[0].split("@")[0] for m in mail.outbox}
+
+
+def test_a_units_own_assessment_tells_its_own_editors_not_its_peers(small, commit, make_user):
+    """A department's own assessment (the province's own index): its criteria are linked to an
+    agency of each unit's name, and only the unit's own agency answers in the unit's
+    assessment (scoring.answers_for_unit); its peers' editors are not told of its phases."""
+    from assessments.models import Agency, Criterion, Framework, Role, Subject, SubjectKind
+
+    province = small["assessment"].subject
+    units = {}
+    for name in ("Sở Xây dựng", "Sở Y tế"):
+        subject = Subject.objects.create(kind=SubjectKind.DEPARTMENT, name=name, parent=province)
+        agency = Agency.objects.create(province=province, name=name)
+        units[name] = (subject, agency, make_user(f"cb-{agency.pk}", Role.DEPARTMENT_EDITOR, agency))
+    framework = Framework.objects.create(year=2031, name="Bộ tiêu chí các sở", owner=province)
+    field = Criterion.objects.create(framework=framework, code="1", name="Lĩnh vực", max_score=Decimal(2))
+    Criterion.objects.create(framework=framework, parent=field, code="1.1", name="Tiêu chí", max_score=2)
+    field.agencies.set([agency for _subject, agency, _user in units.values()])
+    assessment = Assessment.objects.create(subject=units["Sở Xây dựng"][0], framework=framework)
+    commit(
+        services.set_phase,
+        user=small["users"]["process_owner"],
+        assessment=assessment,
+        phase=Assessment.Phase.SELF_ASSESSMENT,
+    )
+    assert [n.kind for n in of(units["Sở Xây dựng"][2])] == [Notification.Kind.PHASE]
+    assert of(units["Sở Y tế"][2]) == []
+    assert of(small["users"]["editor"]) == []  # Sở Tư pháp has no part in it either
+    assert [n.kind for n in of(small["users"]["appraiser"])] == [Notification.Kind.PHASE]
+
+
 def test_the_explanation_phase_asks_only_agencies_whose_score_was_lowered(small, commit):
     users = small["users"]
     criteria = small["criteria"]
