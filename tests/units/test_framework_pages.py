@@ -93,6 +93,18 @@ def test_the_list_shows_the_provinces_frameworks_in_bounded_queries(
     assert "Quyết định số 123/QĐ-UBND" in page
 
 
+def test_the_list_tells_each_role_what_it_can_do(client, accounts, framework, django_user_model):
+    """Sở Nội vụ is told how a new year's framework is made in the browser; the command line
+    that imports one from a workbook is named to the server's administrator only."""
+    page = login(client, accounts, "alice").get(reverse("assessments:framework_list")).content.decode()
+    assert "chọn “Sao chép sang năm mới” rồi sửa" in page and "manage.py" not in page
+    page = login(client, accounts, "bob").get(reverse("assessments:framework_list")).content.decode()
+    assert "Sao chép sang năm mới" not in page and "manage.py" not in page
+    client.force_login(django_user_model.objects.create_superuser("quantri"))
+    page = client.get(reverse("assessments:framework_list")).content.decode()
+    assert "<code>python manage.py import_framework</code>" in page
+
+
 @pytest.mark.parametrize("name", ["dan", "charlie"])
 def test_other_roles_and_other_provinces_get_404(client, accounts, framework, name):
     login(client, accounts, name)
