@@ -10,7 +10,9 @@ The archive (a .tar.gz, readable by its owner only) holds:
   were recomputed, and can check it restored everything;
 - ``database.pgdump`` (PostgreSQL, ``pg_dump -Fc``) or ``database.json`` (SQLite, or
   ``--format json`` anywhere: ``dumpdata`` with natural keys, portable between databases);
-- ``media/``: every file under MEDIA_ROOT (evidence files).
+- ``media/``: every evidence file: those under MEDIA_ROOT, or, when evidence is kept in an
+  object store (STORAGES["default"] is not the local disk, S3_BUCKET), every file of the
+  store's evidence folder, read through Django's storage API.
 
 The rows are counted in the same database snapshot the dump is taken from (PostgreSQL:
 an exported snapshot handed to ``pg_dump --snapshot``; SQLite: one read transaction).
@@ -33,6 +35,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers import json as json_serializer
@@ -191,6 +194,39 @@ def media_files(root: Path) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
+def evidence_storage() -> Storage:
+    """Where evidence files live (STORAGES["default"]): the local disk or an object store."""
+    return storages["default"]
+
+
+def on_local_disk(storage: Storage) -> bool:
+    return isinstance(storage, FileSystemStorage)
+
+
+def stored_names(storage: Storage, folder: str = "") -> list[str]:
+    """Every file of a storage's folder and its subfolders, sorted (an object store)."""
+    folders, files = storage.listdir(folder)
+    names = [folder + name for name in files]
+    for sub in folders:
+        names += stored_names(storage, f"{folder}{sub}/")
+    return sorted(names)
+
+
+def fetch_stored(storage: Storage, target: Path) -> list[tuple[str, Path]]:
+    """Copy every file of the object store's evidence folder under `target`, streamed.
+    (name, local copy), sorted."""
+    found = []
+    for name in stored_names(storage):
+        if name.startswith("/") or ".." in name.split("/"):
+            raise BackupError(f"Tên tệp không hợp lệ trong kho lưu trữ: {name}")
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with storage.open(name, "rb") as source, open(path, "wb") as copy:
+            shutil.copyfileobj(source, copy, 1 << 20)
+        found.append((name, path))
+    return found
+
+
 def pg_connection_args(using: str = DEFAULT_DB_ALIAS) -> tuple[list[str], dict[str, str]]:
     """Command-line arguments and environment for pg_dump/pg_restore from DATABASES."""
     db = connections[using].settings_dict
@@ -276,7 +312,9 @@ class Command(BaseCommand):
             else:
                 dump_name = JSON_DUMP
                 counts = self.dump_json(work_dir / dump_name, using)
-            files = media_files(media_root)
+            storage = evidence_storage()
+            local = on_local_disk(storage)
+            files = media_files(media_root) if local else fetch_stored(storage, work_dir / "stored-media")
             manifest = {
                 "archive_version": ARCHIVE_VERSION,
                 "application": "parindex",
@@ -289,6 +327,7 @@ class Command(BaseCommand):
                     "sha256": sha256_of(work_dir / dump_name),
                 },
                 "row_counts": counts,
+                "media_storage": "local" if local else "object store",
                 "media": [
                     {"path": relative, "size": path.stat().st_size, "sha256": sha256_of(path)}
                     for relative, path in files

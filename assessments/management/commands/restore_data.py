@@ -20,6 +20,14 @@ If any step fails, the transaction is rolled back and the previous evidence fold
 back: the data and files are exactly as they were. (PostgreSQL: pg_restore's transaction is
 all or nothing; the row counts can only be compared after it committed, and a difference
 is reported.)
+
+When evidence is kept in an object store (STORAGES["default"] is not the local disk,
+S3_BUCKET), there is no folder to swap: the archive's files are written to the store through
+Django's storage API, each one only if the store does not already hold it with the same
+content; a file the store holds with other content is kept aside first. If a later step
+fails, the files written are taken out again and those kept aside put back. Files of the
+store that the archive does not name are left where they are (the store is shared by every
+server; they are reported).
 """
 
 from __future__ import annotations
@@ -33,6 +41,8 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -43,12 +53,15 @@ from .backup_data import (
     MANIFEST,
     MEDIA_PREFIX,
     PG_DUMP,
+    evidence_storage,
+    on_local_disk,
     pg_connection_args,
     pg_tool,
     row_counts,
     run_pg_tool,
     sha256_of,
     signature_problem,
+    stored_names,
 )
 
 DUMP_FILES = {"json": JSON_DUMP, "pgdump": PG_DUMP}
@@ -185,9 +198,16 @@ class Command(BaseCommand):
                     "Bản sao lưu này là pg_dump của PostgreSQL: chỉ khôi phục được vào PostgreSQL "
                     "(đặt DATABASE_URL)."
                 )
-            if options["interactive"] and not self.confirmed(archive_path, manifest, media_root):
+            storage = evidence_storage()
+            local = on_local_disk(storage)
+            where = str(media_root) if local else "kho lưu trữ đối tượng"
+            if options["interactive"] and not self.confirmed(archive_path, manifest, where):
                 raise CommandError("Đã hủy khôi phục.")
-            previous = self.restore(work_dir, manifest, using, media_root)
+            if local:
+                previous = self.restore(work_dir, manifest, using, media_root)
+            else:
+                previous = None
+                self.restore_to_store(work_dir, manifest, using, storage)
         finally:
             shutil.rmtree(work_dir, ignore_errors=True)
 
@@ -201,11 +221,11 @@ class Command(BaseCommand):
         if previous:
             self.stdout.write(f"Thư mục tệp đính kèm cũ được giữ tại {previous}; xóa khi không cần nữa.")
 
-    def confirmed(self, archive_path: Path, manifest: dict, media_root: Path) -> bool:
+    def confirmed(self, archive_path: Path, manifest: dict, where: str) -> bool:
         db_name = connections[DEFAULT_DB_ALIAS].settings_dict["NAME"]
         answer = input(
             f"Khôi phục {archive_path} (sao lưu lúc {manifest['created_at']}) sẽ XÓA toàn bộ dữ liệu "
-            f"hiện có trong cơ sở dữ liệu {db_name} và thay thư mục {media_root}.\n"
+            f"hiện có trong cơ sở dữ liệu {db_name} và thay tệp đính kèm trong {where}.\n"
             "Gõ 'dong y' để tiếp tục: "
         )
         return answer.strip().lower() in ("dong y", "đồng ý", "yes")
@@ -237,6 +257,69 @@ class Command(BaseCommand):
             previous.rmdir()
             return None
         return previous
+
+    def restore_to_store(self, work_dir: Path, manifest: dict, using: str, storage: Storage) -> None:
+        """The object store's variant of `restore`: write the archive's files to the store,
+        then replace the database; on any failure take the written files out again."""
+        written: list[tuple[str, Path | None]] = []
+        try:
+            self.write_to_store(work_dir, manifest, storage, written)
+            if manifest["database"]["format"] == "pgdump":
+                self.restore_postgresql(work_dir / PG_DUMP, using)
+            else:
+                self.restore_json(work_dir / JSON_DUMP, manifest, using)
+        except BaseException:
+            self.undo_store(storage, written)
+            raise
+        if manifest["database"]["format"] == "pgdump":
+            problems = count_problems(manifest, using)
+            if problems:
+                raise CommandError("Khôi phục chưa đầy đủ:\n- " + "\n- ".join(problems))
+        archived = {entry["path"] for entry in manifest["media"]}
+        others = [name for name in stored_names(storage) if name not in archived]
+        if others:
+            self.stdout.write(
+                f"{len(others)} tệp trong kho lưu trữ không có trong bản sao lưu được để nguyên "
+                f"(ví dụ {others[0]})."
+            )
+
+    def write_to_store(
+        self, work_dir: Path, manifest: dict, storage: Storage, written: list[tuple[str, Path | None]]
+    ) -> None:
+        """Put each archived file in the store under its own name, unless the store already
+        holds that content. `written` records (name, the previous content kept aside or None)
+        as it goes, for undo_store."""
+        aside = work_dir / "truoc-khoi-phuc"
+        for entry in manifest["media"]:
+            name, digest = entry["path"], entry["sha256"]
+            kept = None
+            if storage.exists(name):
+                kept = aside / name
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                with storage.open(name, "rb") as source, open(kept, "wb") as copy:
+                    shutil.copyfileobj(source, copy, 1 << 20)
+                if sha256_of(kept) == digest:
+                    continue  # already there, the same content
+                storage.delete(name)
+                written.append((name, kept))
+            else:
+                written.append((name, None))
+            self.put(storage, name, work_dir / MEDIA_PREFIX / name)
+
+    def put(self, storage: Storage, name: str, source: Path) -> None:
+        with open(source, "rb") as handle:
+            saved = storage.save(name, File(handle, name=name))
+        if saved != name:
+            storage.delete(saved)
+            raise CommandError(f"Kho lưu trữ không ghi được tệp {name} đúng tên của nó.")
+
+    def undo_store(self, storage: Storage, written: list[tuple[str, Path | None]]) -> None:
+        """Undo write_to_store wherever it stopped: the files written out, the kept ones back."""
+        for name, kept in reversed(written):
+            if storage.exists(name):
+                storage.delete(name)
+            if kept is not None:
+                self.put(storage, name, kept)
 
     def swap_media(self, extracted: Path, media_root: Path, previous: Path) -> None:
         """Put the archive's files in place of MEDIA_ROOT, the old ones moved to `previous`."""
