@@ -220,11 +220,16 @@ def fetch_stored(storage: Storage, target: Path) -> list[tuple[str, Path]]:
         if name.startswith("/") or ".." in name.split("/"):
             raise BackupError(f"Tên tệp không hợp lệ trong kho lưu trữ: {name}")
         path = target / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with storage.open(name, "rb") as source, open(path, "wb") as copy:
-            shutil.copyfileobj(source, copy, 1 << 20)
+        copy_out(storage, name, path)
         found.append((name, path))
     return found
+
+
+def copy_out(storage: Storage, name: str, path: Path) -> None:
+    """A stored file copied to the local `path`, streamed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with storage.open(name, "rb") as source, open(path, "wb") as copy:
+        shutil.copyfileobj(source, copy, 1 << 20)
 
 
 def pg_connection_args(using: str = DEFAULT_DB_ALIAS) -> tuple[list[str], dict[str, str]]:

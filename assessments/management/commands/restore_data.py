@@ -53,6 +53,7 @@ from .backup_data import (
     MANIFEST,
     MEDIA_PREFIX,
     PG_DUMP,
+    copy_out,
     evidence_storage,
     on_local_disk,
     pg_connection_args,
@@ -295,9 +296,7 @@ class Command(BaseCommand):
             kept = None
             if storage.exists(name):
                 kept = aside / name
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                with storage.open(name, "rb") as source, open(kept, "wb") as copy:
-                    shutil.copyfileobj(source, copy, 1 << 20)
+                copy_out(storage, name, kept)
                 if sha256_of(kept) == digest:
                     continue  # already there, the same content
                 storage.delete(name)
