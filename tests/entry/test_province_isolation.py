@@ -29,7 +29,7 @@ from assessments.models import (
 )
 from reports.compose import compose
 from reports.facts import gather
-from reports.models import RenderedReport, ReportNarrative
+from reports.models import ChartDrawing, RenderedReport, ReportNarrative
 
 from .conftest import fill_all, matrix_world
 from .test_permission_matrix import _perform, _prepare
@@ -71,10 +71,19 @@ def _site_requests(world):
         ("post", reverse("assessments:evidence_delete", args=[world["evidence"].pk]), {}),
         ("get", reverse("assessments:criterion_history", args=[pk, cid]), {}),
         ("get", reverse("reports:detail", args=[pk]), {}),
+        ("get", reverse("reports:files", args=[pk]), {}),
+        *[("get", reverse("reports:chart", args=[pk, kind]), {}) for kind in ("index", "rank")],
         *[("get", reverse("reports:download", args=[pk, fmt]), {}) for fmt in ("pdf", "docx", "html")],
         ("get", reverse("reports:edit", args=[pk]), {}),
         ("post", reverse("reports:edit", args=[pk]), {"assessment_text": "Sửa trộm"}),
     ]
+
+
+def drawn(assessment):
+    """Both of the report's charts kept as drawn (reports/drawings.py), so that a 404 for
+    them comes from the province, not from a missing drawing."""
+    for kind in ("index", "rank"):
+        ChartDrawing.objects.create(assessment=assessment, kind=kind, key=kind * 8, svg="<svg></svg>")
 
 
 def _admin_requests(world):
@@ -174,6 +183,7 @@ def test_other_province_gets_404_on_every_matrix_action(client, world, users, se
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", OUTSIDERS)
 def test_other_province_gets_404_on_every_page_report_and_admin_page(client, scored, second, persona):
+    drawn(scored["assessment"])
     before = snapshot()
     client.force_login(second["users"][persona])
     for method, url, data in _site_requests(scored) + _admin_requests(scored):
@@ -219,7 +229,10 @@ def test_the_same_requests_are_allowed_in_the_own_province(client, scored, small
     owner.user_permissions.set(Permission.objects.filter(content_type__app_label="assessments"))
     client.force_login(owner)
     pk = scored["assessment"].pk
+    drawn(scored["assessment"])
     for url in (
+        reverse("reports:files", args=[pk]),
+        reverse("reports:chart", args=[pk, "index"]),
         reverse("assessments:progress", args=[pk]),
         reverse("admin:assessments_assessment_change", args=[pk]),
         reverse("admin:assessments_score_change", args=[scored["score"].pk]),
