@@ -46,10 +46,10 @@ def fill_except(assessment, agency_, user, keep=()):
     services.save_part(user=user, assessment=assessment, agency=agency_, rows=rows)
 
 
-def login(page, base, username):
+def login(page, base, username, password=PASSWORD):
     page.goto(f"{base}/dang-nhap/")
     page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", password)
     page.click("button:has-text('Đăng nhập')")
     page.wait_for_url(f"{base}/")
 
@@ -66,4 +66,13 @@ def watched_page(context):
         ),
     )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Script errors the console reports (a failed request is already recorded above).
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
     return page, errors

@@ -11,6 +11,7 @@ import pytest
 
 from assessments.models import Assessment, Profile, Role, Score
 from tests.appraisal.world import scored_world
+from tests.browser.entry_world import login
 from tests.entry import conftest as entry_fixtures
 
 # The workflow tests' small world and its named users, reused as fixtures here.
@@ -18,14 +19,6 @@ agencies, make_user, small = entry_fixtures.agencies, entry_fixtures.make_user, 
 
 PASSWORD = "x-test-pass-123"  # tests.entry.conftest.make_user's
 D = Decimal
-
-
-def _login(page, base, username, password=PASSWORD):
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button:has-text('Đăng nhập')")
-    page.wait_for_url(f"{base}/")
 
 
 @pytest.fixture
@@ -56,7 +49,7 @@ def test_the_council_appraises_with_everything_on_one_screen(context_at, live_se
     c = small["criteria"]
     Score.objects.filter(assessment=a, criterion=c["1.2"]).update(appraised_score=D("1.5"))
     page, base = context_at(1360), live_server.url
-    _login(page, base, "dave")
+    login(page, base, "dave", PASSWORD)
     page.goto(f"{base}/danh-gia/{a.pk}/tham-dinh/")
     row = page.locator(f"#tc-{c['1.1'].pk}")
     assert "từ số liệu 40/41" in row.inner_text() and "Hoàn thành 40 nhiệm vụ" in row.inner_text()
@@ -114,7 +107,7 @@ def test_the_appraisal_page_on_a_phone(context_at, live_server, small, screensho
     a = scored_world(small)
     c = small["criteria"]
     page, base = context_at(390, 844), live_server.url
-    _login(page, base, "dave")
+    login(page, base, "dave", PASSWORD)
     page.goto(f"{base}/danh-gia/{a.pk}/tham-dinh/")
     _no_sideways_scroll(page)
     box = page.locator(f"#id_figures_{c['1.1'].pk}")
@@ -135,7 +128,7 @@ def test_the_appraisal_page_on_a_phone(context_at, live_server, small, screensho
 def test_progress_follows_the_phase_and_prints_as_a_table(context_at, live_server, small, screenshots):
     a = scored_world(small)
     page, base = context_at(1360), live_server.url
-    _login(page, base, "alice")
+    login(page, base, "alice", PASSWORD)
     page.goto(f"{base}/danh-gia/{a.pk}/tien-do/")
     assert page.inner_text("h1") == "Tiến độ thẩm định"
     assert page.locator("th:has-text('Đã thẩm định / tổng số')").is_visible()
@@ -152,7 +145,7 @@ def test_progress_follows_the_phase_and_prints_as_a_table(context_at, live_serve
     assert page.inner_text("h1") == "Tiến độ giải trình"
     assert "0 / 1" in page.inner_text("table.progress")  # only 1.2 was lowered (2 -> 1)
     phone = context_at(390, 844)
-    _login(phone, base, "alice")
+    login(phone, base, "alice", PASSWORD)
     phone.goto(f"{base}/danh-gia/{a.pk}/tien-do/")
     screenshots(phone, "progress-3-explanation-phone")
 
@@ -163,7 +156,7 @@ def test_history_search_finds_a_criterion_without_accents(context_at, live_serve
     a = scored_world(small)
     c = small["criteria"]
     page, base = context_at(1360), live_server.url
-    _login(page, base, "dave")
+    login(page, base, "dave", PASSWORD)
     page.goto(f"{base}/danh-gia/{a.pk}/tieu-chi/{c['1.1'].pk}/lich-su/")
     page.fill("#h-q", "tham dinh van ban")
     page.click("button:has-text('Tìm')")
@@ -184,7 +177,7 @@ def test_ctrl_p_on_the_report_prints_the_report_alone(context_at, live_server, r
     user = get_user_model().objects.create_user(username="snv", password=PASSWORD)
     Profile.objects.create(user=user, role=Role.PROCESS_OWNER, province=assessment.subject)
     page, base = context_at(1360), live_server.url
-    _login(page, base, "snv")
+    login(page, base, "snv", PASSWORD)
     page.goto(f"{base}/bao-cao/{assessment.pk}/")
     assert page.locator(".report-toolbar").is_visible()
     page.emulate_media(media="print")

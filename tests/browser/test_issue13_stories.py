@@ -157,14 +157,6 @@ def test_story4_guidance_beside_the_field_and_a_subtotal_of_what_the_agency_ente
 RETURN_COMMENT = "Đề nghị bổ sung giải trình cho TC 1.2: chưa nêu số văn bản đã thẩm định"
 
 
-def _login(page, base, username, password=SMALL_PASSWORD):
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button:has-text('Đăng nhập')")
-    page.wait_for_url(f"{base}/")
-
-
 def _open_my_part(page, base):
     """From the home page, as a clerk goes to its part."""
     page.goto(f"{base}/")
@@ -182,7 +174,7 @@ def test_story5_a_departments_page_says_where_its_part_is(chromium, live_server,
     phone_context = chromium.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True)
     try:
         clerk, errors = watched_page(clerk_context)
-        _login(clerk, base, "bob")
+        login(clerk, base, "bob", SMALL_PASSWORD)
         _open_my_part(clerk, base)
         assert "Bản nháp, chưa gửi" in clerk.inner_text("#part-status")
         clerk.fill(f"#id_self_score_{c['1.1'].pk}", "1")
@@ -195,7 +187,7 @@ def test_story5_a_departments_page_says_where_its_part_is(chromium, live_server,
         screenshots(clerk, "story5-1-submitted", full_page=False)
 
         owner, owner_errors = watched_page(owner_context)
-        _login(owner, base, "alice")
+        login(owner, base, "alice", SMALL_PASSWORD)
         owner.goto(f"{base}/danh-gia/{a.pk}/tien-do/")
         row = owner.locator('tr[data-agency="STP"]')
         row.locator("textarea[name=comment]").fill(RETURN_COMMENT)
@@ -213,7 +205,7 @@ def test_story5_a_departments_page_says_where_its_part_is(chromium, live_server,
         )
         screenshots(clerk, "story5-2-home-returned", full_page=False)
         phone, phone_errors = watched_page(phone_context)
-        _login(phone, base, "bob")
+        login(phone, base, "bob", SMALL_PASSWORD)
         phone_todo = phone.locator("section.notice .due-list li", has_text="Sở Tư pháp")
         assert "bị trả lại" in phone_todo.inner_text()
         _fits(phone)
@@ -284,7 +276,7 @@ def test_story7_email_follows_each_persons_choice_and_an_extension_typed_dd_mm_y
     owner_context = chromium.new_context(viewport=DESKTOP, locale="en-US")
     try:
         clerk, errors = watched_page(clerk_context)
-        _login(clerk, base, "bob")
+        login(clerk, base, "bob", SMALL_PASSWORD)
         # Bob turns e-mail off on his account page (the header's name leads there).
         clerk.click("header a.who")
         clerk.wait_for_url(f"{base}/tai-khoan/")
@@ -305,7 +297,7 @@ def test_story7_email_follows_each_persons_choice_and_an_extension_typed_dd_mm_y
         assert _mail_to("alice@example.test") == ["[ParIndex] Sở Tư pháp đã gửi phần tự đánh giá"]
 
         owner, owner_errors = watched_page(owner_context)
-        _login(owner, base, "alice")
+        login(owner, base, "alice", SMALL_PASSWORD)
         assert owner.inner_text(".bell-count") == "1"
         owner.goto(f"{base}/danh-gia/{a.pk}/tien-do/")
         row = owner.locator('tr[data-agency="STP"]')
@@ -394,7 +386,7 @@ def test_story3_moving_phase_warns_and_tells_each_person_what_concerns_them(
     council_context = chromium.new_context(viewport=DESKTOP, locale="vi-VN")
     try:
         owner, errors = watched_page(owner_context)
-        _login(owner, base, "alice")
+        login(owner, base, "alice", SMALL_PASSWORD)
         owner.goto(f"{base}/danh-gia/{a.pk}/tien-do/")
         assert owner.inner_text("h1") == "Tiến độ tự đánh giá"
         warning = _move_phase(owner, "Thẩm định")
@@ -414,7 +406,7 @@ def test_story3_moving_phase_warns_and_tells_each_person_what_concerns_them(
 
         # The council lowers 1.2 (2 -> 1) and keeps 1.1.
         council, council_errors = watched_page(council_context)
-        _login(council, base, "dave")
+        login(council, base, "dave", SMALL_PASSWORD)
         council.goto(f"{base}/danh-gia/{a.pk}/tham-dinh/")
         council.fill(f"#id_score_{c['1.1'].pk}", "1")
         council.fill(f"#id_score_{c['1.2'].pk}", "1")
@@ -462,7 +454,7 @@ def test_story9_the_entry_page_prints_as_a_clean_table(chromium, live_server, sm
     context = chromium.new_context(viewport=DESKTOP, locale="vi-VN")
     try:
         page, errors = watched_page(context)
-        _login(page, base, "bob")
+        login(page, base, "bob", SMALL_PASSWORD)
         _open_my_part(page, base)
         page.fill(f"#id_self_figures_{c['1.1'].pk}_0", "3")
         page.fill(f"#id_self_figures_{c['1.1'].pk}_1", "4")
@@ -530,7 +522,7 @@ def test_story10_the_browsers_words_are_vietnamese(chromium, live_server, small,
         assert page.inner_text("#id_password-error") == "Trường này là bắt buộc."
         assert page.input_value("#id_username") == "bob"
         screenshots(page, "story10-0-login-without-password", full_page=False)
-        _login(page, base, "bob")
+        login(page, base, "bob", SMALL_PASSWORD)
         _lang_vi(page)
         _open_my_part(page, base)
         _lang_vi(page)
@@ -564,7 +556,7 @@ def test_story10_the_browsers_words_are_vietnamese(chromium, live_server, small,
 
         # Sở Nội vụ: a date typed the American way is refused by the page in Vietnamese; a
         # return without a comment is asked for one.
-        _login(page, base, "alice")
+        login(page, base, "alice", SMALL_PASSWORD)
         page.goto(f"{base}/danh-gia/{a.pk}/tien-do/")
         _lang_vi(page)
         page.select_option("#extend_agency", label="Sở Tư pháp")
@@ -586,7 +578,7 @@ def test_story10_the_browsers_words_are_vietnamese(chromium, live_server, small,
         page.wait_for_url(re.compile(r".*/dang-nhap/.*"))
 
         # The admin: what is already Vietnamese there (login throttling, "Show counts").
-        _login(page, base, "quantri")
+        login(page, base, "quantri", SMALL_PASSWORD)
         page.goto(f"{base}/admin/")
         _lang_vi(page)
         index = page.inner_text("#content-main")
@@ -643,7 +635,7 @@ def test_story11_search_finds_a_criterion_by_code_and_by_words_without_accents(
         page.click("button:has-text('Đăng xuất')")
 
         Assessment.objects.filter(pk=assessment.pk).update(phase=Assessment.Phase.APPRAISAL)
-        _login(page, base, "hd")
+        login(page, base, "hd", SMALL_PASSWORD)
         page.goto(f"{base}/danh-gia/{assessment.pk}/tham-dinh/")
         page.fill("#f-q", "7.3.5")
         page.click("button:has-text('Lọc')")
@@ -657,7 +649,7 @@ def test_story11_search_finds_a_criterion_by_code_and_by_words_without_accents(
         screenshots(page, "story11-2-appraisal-search-words", full_page=False)
 
         phone, phone_errors = watched_page(phone_context)
-        _login(phone, base, "hd")
+        login(phone, base, "hd", SMALL_PASSWORD)
         phone.goto(f"{base}/danh-gia/{assessment.pk}/tham-dinh/")
         phone.fill("#f-q", "1.3")
         phone.click("button:has-text('Lọc')")
@@ -689,7 +681,7 @@ def test_story12_the_draft_of_a_field_that_rose_reads_without_contradiction(
     phone_context = chromium.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True)
     try:
         page, errors = watched_page(context)
-        _login(page, base, "snv")
+        login(page, base, "snv", SMALL_PASSWORD)
         page.goto(f"{base}/bao-cao/{sample_assessment.pk}/")
         movement = (
             f"So với năm {facts.previous_year}, Chỉ số của lĩnh vực tăng "
@@ -741,7 +733,7 @@ def test_story12_the_draft_of_a_field_that_rose_reads_without_contradiction(
         assert movement in draft and lost[0] in draft
 
         phone, phone_errors = watched_page(phone_context)
-        _login(phone, base, "snv")
+        login(phone, base, "snv", SMALL_PASSWORD)
         phone.goto(f"{base}/bao-cao/{sample_assessment.pk}/")
         screenshots(phone, "story12-2-report-top-390", full_page=False)
         phone.locator(".paper p", has_text=movement).scroll_into_view_if_needed()
@@ -769,7 +761,7 @@ def test_story1_the_council_filters_and_takes_a_self_score_row_by_row(
     phone_context = chromium.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True)
     try:
         page, errors = watched_page(context)
-        _login(page, base, "dave")
+        login(page, base, "dave", SMALL_PASSWORD)
         page.goto(f"{base}/danh-gia/{a.pk}/tham-dinh/")
         assert page.locator("table.appraisal-grid th:has-text('Năm 2030')").count() == 1
         assert page.locator(f"#tc-{c['1.1'].pk} td.previous").inner_text() == "0,8"
@@ -816,7 +808,7 @@ def test_story1_the_council_filters_and_takes_a_self_score_row_by_row(
         assert Score.objects.get(assessment=a, criterion=c["2.1"]).appraised_score == D("2.5")
         assert page.locator("output[data-overall-value]").inner_text() == "5,378"  # 0,878 + 2 + 2,5
         phone, phone_errors = watched_page(phone_context)
-        _login(phone, base, "dave")
+        login(phone, base, "dave", SMALL_PASSWORD)
         phone.goto(f"{base}/danh-gia/{a.pk}/tham-dinh/?below_max=1")
         _fits(phone)
         phone.locator(f"#tc-{c['1.1'].pk}").scroll_into_view_if_needed()

@@ -12,17 +12,8 @@ from django.utils import timezone
 from assessments.models import Assessment, Profile, Role, Score
 from reports import cache, tasks
 from reports.models import RenderedReport
+from tests.browser.entry_world import PASSWORD, login, watched_page
 from tests.report.queue import QUEUED_ONLY
-
-PASSWORD = "Mat-khau-thu-2024"
-
-
-def log_in(page, base):
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "lanhdao")
-    page.fill("#id_password", PASSWORD)
-    page.click("button:has-text('Đăng nhập')")
-    page.wait_for_url(f"{base}/")
 
 
 @pytest.mark.browser
@@ -54,7 +45,7 @@ def test_stale_download_then_fresh_file_announced(chromium, live_server, screens
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        log_in(page, base)
+        login(page, base, "lanhdao")
         page.goto(f"{base}/bao-cao/{assessment.pk}/")
         pdf = page.locator('.report-file[data-format="pdf"]')
         assert "Bản hiện có: " + cache.as_of_label(old.data_as_of) in pdf.inner_text()
@@ -101,25 +92,9 @@ def test_charts_drawn_by_the_worker_appear_without_a_reload(chromium, live_serve
 
     base = live_server.url
     context = chromium.new_context(viewport={"width": 1360, "height": 900}, locale="vi-VN")
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on(
-        "console",
-        lambda msg: (
-            errors.append(msg.text)
-            if msg.type == "error" and "favicon" not in msg.location.get("url", "")
-            else None
-        ),
-    )
-    page.on(
-        "response",
-        lambda r: (
-            errors.append(f"{r.status} {r.url}") if r.status >= 400 and "favicon" not in r.url else None
-        ),
-    )
+    page, errors = watched_page(context)
     try:
-        log_in(page, base)
+        login(page, base, "lanhdao")
         page.goto(f"{base}/bao-cao/{assessment.pk}/")
         waiting = page.locator("figure.chart[data-waiting]")
         assert waiting.count() == 2

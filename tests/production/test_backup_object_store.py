@@ -67,6 +67,11 @@ def test_the_archive_holds_the_stores_evidence_and_a_restore_puts_it_back(
     assert {k: v for k, v in after.items() if k != "media/evidence/la.pdf"} == before_files
     assert after["media/evidence/la.pdf"] == b"%PDF-1.4 khong thuoc ban sao luu"
     assert "1 tệp trong kho lưu trữ không có trong bản sao lưu được để nguyên" in out.getvalue()
+    # The content the restore replaced is kept beside MEDIA_ROOT, as a local restore keeps the
+    # previous folder, and the output says where.
+    [folder] = media_root.parent.glob("media.truoc-khoi-phuc-*")
+    [kept] = [p for p in folder.rglob("*") if p.is_file()]
+    assert kept.read_bytes() == b"%PDF-1.4 bi sua" and str(folder) in out.getvalue()
     assert snapshot() == before_rows
 
 
@@ -86,3 +91,4 @@ def test_a_failed_restore_leaves_the_store_and_the_data_as_they_were(
         call_command("restore_data", str(archive), "--no-input", stdout=io.StringIO())
     assert store_contents(object_store) == files_before
     assert snapshot() == rows_before
+    assert not list(media_root.parent.glob("media.truoc-khoi-phuc-*"))

@@ -168,6 +168,16 @@ def count_problems(manifest: dict, using: str) -> list[str]:
     ]
 
 
+def kept_folder(folder: Path) -> Path | None:
+    """The folder of what a restore replaced, or None (removed) when it holds nothing."""
+    if not folder.exists():
+        return None
+    if not any(folder.iterdir()):
+        folder.rmdir()
+        return None
+    return folder
+
+
 class Command(BaseCommand):
     help = (
         "Khôi phục dữ liệu từ một bản sao lưu của backup_data. "
@@ -207,8 +217,7 @@ class Command(BaseCommand):
             if local:
                 previous = self.restore(work_dir, manifest, using, media_root)
             else:
-                previous = None
-                self.restore_to_store(work_dir, manifest, using, storage)
+                previous = self.restore_to_store(work_dir, manifest, using, storage, media_root)
         finally:
             shutil.rmtree(work_dir, ignore_errors=True)
 
@@ -220,7 +229,7 @@ class Command(BaseCommand):
             )
         )
         if previous:
-            self.stdout.write(f"Thư mục tệp đính kèm cũ được giữ tại {previous}; xóa khi không cần nữa.")
+            self.stdout.write(f"Tệp đính kèm cũ bị thay thế được giữ tại {previous}; xóa khi không cần nữa.")
 
     def confirmed(self, archive_path: Path, manifest: dict, where: str) -> bool:
         db_name = connections[DEFAULT_DB_ALIAS].settings_dict["NAME"]
@@ -239,43 +248,46 @@ class Command(BaseCommand):
         existed = media_root.exists()
         try:
             self.swap_media(work_dir / MEDIA_PREFIX, media_root, previous)
-            if manifest["database"]["format"] == "pgdump":
-                self.restore_postgresql(work_dir / PG_DUMP, using)
-            else:
-                self.restore_json(work_dir / JSON_DUMP, manifest, using)
+            self.restore_database(work_dir, manifest, using)
         except BaseException:
             self.swap_back(media_root, previous, existed=existed)
             raise
+        self.check_committed(manifest, using)
+        return kept_folder(previous)
+
+    def restore_database(self, work_dir: Path, manifest: dict, using: str) -> None:
         if manifest["database"]["format"] == "pgdump":
-            # pg_restore committed (all or nothing, from a dump whose checksum was verified):
-            # the files stay with the data they belong to; a difference is reported.
+            self.restore_postgresql(work_dir / PG_DUMP, using)
+        else:
+            self.restore_json(work_dir / JSON_DUMP, manifest, using)
+
+    def check_committed(self, manifest: dict, using: str) -> None:
+        """pg_restore committed (all or nothing, from a dump whose checksum was verified): the
+        files stay with the data they belong to; a difference of the row counts is reported.
+        (The JSON restore checks them inside its transaction.)"""
+        if manifest["database"]["format"] == "pgdump":
             problems = count_problems(manifest, using)
             if problems:
                 raise CommandError("Khôi phục chưa đầy đủ:\n- " + "\n- ".join(problems))
-        if not previous.exists():
-            return None
-        if not any(previous.iterdir()):
-            previous.rmdir()
-            return None
-        return previous
 
-    def restore_to_store(self, work_dir: Path, manifest: dict, using: str, storage: Storage) -> None:
+    def restore_to_store(
+        self, work_dir: Path, manifest: dict, using: str, storage: Storage, media_root: Path
+    ) -> Path | None:
         """The object store's variant of `restore`: write the archive's files to the store,
-        then replace the database; on any failure take the written files out again."""
+        then replace the database; on any failure take the written files out again. A file the
+        store held with other content is kept beside MEDIA_ROOT (as `restore` keeps the previous
+        folder); that folder, if anything was kept."""
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        aside = media_root.with_name(f"{media_root.name}.truoc-khoi-phuc-{stamp}")
         written: list[tuple[str, Path | None]] = []
         try:
-            self.write_to_store(work_dir, manifest, storage, written)
-            if manifest["database"]["format"] == "pgdump":
-                self.restore_postgresql(work_dir / PG_DUMP, using)
-            else:
-                self.restore_json(work_dir / JSON_DUMP, manifest, using)
+            self.write_to_store(work_dir, manifest, storage, aside, written)
+            self.restore_database(work_dir, manifest, using)
         except BaseException:
             self.undo_store(storage, written)
+            shutil.rmtree(aside, ignore_errors=True)  # every kept file is back in the store
             raise
-        if manifest["database"]["format"] == "pgdump":
-            problems = count_problems(manifest, using)
-            if problems:
-                raise CommandError("Khôi phục chưa đầy đủ:\n- " + "\n- ".join(problems))
+        self.check_committed(manifest, using)
         archived = {entry["path"] for entry in manifest["media"]}
         others = [name for name in stored_names(storage) if name not in archived]
         if others:
@@ -283,26 +295,30 @@ class Command(BaseCommand):
                 f"{len(others)} tệp trong kho lưu trữ không có trong bản sao lưu được để nguyên "
                 f"(ví dụ {others[0]})."
             )
+        return kept_folder(aside)
 
     def write_to_store(
-        self, work_dir: Path, manifest: dict, storage: Storage, written: list[tuple[str, Path | None]]
+        self,
+        work_dir: Path,
+        manifest: dict,
+        storage: Storage,
+        aside: Path,
+        written: list[tuple[str, Path | None]],
     ) -> None:
         """Put each archived file in the store under its own name, unless the store already
-        holds that content. `written` records (name, the previous content kept aside or None)
-        as it goes, for undo_store."""
-        aside = work_dir / "truoc-khoi-phuc"
+        holds that content. A file the store holds with other content is copied under `aside`
+        first. `written` records (name, the copy kept aside or None) as it goes, for undo_store."""
         for entry in manifest["media"]:
             name, digest = entry["path"], entry["sha256"]
             kept = None
             if storage.exists(name):
                 kept = aside / name
                 copy_out(storage, name, kept)
-                if sha256_of(kept) == digest:
+                if kept.stat().st_size == entry["size"] and sha256_of(kept) == digest:
+                    kept.unlink()
                     continue  # already there, the same content
                 storage.delete(name)
-                written.append((name, kept))
-            else:
-                written.append((name, None))
+            written.append((name, kept))
             self.put(storage, name, work_dir / MEDIA_PREFIX / name)
 
     def put(self, storage: Storage, name: str, source: Path) -> None:
