@@ -42,7 +42,10 @@ class RenderedReportAdmin(ProvinceScopedAdmin, admin.ModelAdmin):
 
 
 # The background tasks by their path, and the name django-tasks gives its queue and backend.
-TASK_NAMES = {"reports.tasks.render_report_file": "Tạo tệp báo cáo"}
+TASK_NAMES = {
+    "reports.tasks.render_report_file": "Tạo tệp báo cáo",
+    "reports.drawings.draw_report_chart": "Vẽ biểu đồ của trang báo cáo",
+}
 DEFAULT_NAMES = {"default": "mặc định"}
 
 

@@ -60,8 +60,9 @@ def _matplotlib():
 
 def warm_up() -> None:
     """Import matplotlib's figure machinery and draw one small figure, so that the first
-    report, trends or ranking page a server process serves does not wait for it (1–2 s on the
-    reference server). gunicorn calls it when a worker starts (parindex/warmup.py)."""
+    trends or ranking page a server process serves does not wait for it (1–2 s on the
+    reference server; the report page draws nothing, reports/drawings.py). gunicorn calls it
+    when a worker starts (parindex/warmup.py)."""
     _matplotlib()
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: F401 - imported to warm up

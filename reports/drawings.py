@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -157,16 +158,18 @@ def _ask(
     done = True
     for kind, spec in specs.items():
         key = keys[kind]
-        # Claim the drawing: the one page among those asking at once that queues it.
-        claimed = (
-            ChartDrawing.objects.filter(assessment=assessment, kind=kind)
-            .filter(~Q(asked_key=key) | Q(asked_at__isnull=True) | Q(asked_at__lt=now - ASKED_LOST_AFTER))
-            .update(asked_key=key, asked_at=now, last_error="")
-        )
-        if not claimed:
-            done = False
-            continue
-        result = draw_report_chart.enqueue(assessment.pk, spec_json(spec), key, data_as_of.isoformat())
+        # Claim the drawing (the one page among those asking at once that queues it) and queue
+        # it in one transaction: a queue that refuses leaves no claim behind.
+        with transaction.atomic():
+            claimed = (
+                ChartDrawing.objects.filter(assessment=assessment, kind=kind)
+                .filter(~Q(asked_key=key) | Q(asked_at__isnull=True) | Q(asked_at__lt=now - ASKED_LOST_AFTER))
+                .update(asked_key=key, asked_at=now, last_error="")
+            )
+            if not claimed:
+                done = False
+                continue
+            result = draw_report_chart.enqueue(assessment.pk, spec_json(spec), key, data_as_of.isoformat())
         done = done and result.status == TaskResultStatus.SUCCESSFUL
     return done
 
@@ -174,7 +177,8 @@ def _ask(
 @task(priority=10)
 def draw_report_chart(assessment_id: int, spec: dict, key: str, data_as_of: str) -> str:
     """Draw one chart of a report and keep it (unless a drawing of newer data is kept already).
-    A failure is logged and written on the row; the next page that needs the chart asks again."""
+    A failure is logged and written on the row, which stays asked: a page that needs the same
+    drawing asks again once ASKED_LOST_AFTER has passed, not on every view."""
     chart = spec_from_json(spec)
     taken = datetime.fromisoformat(data_as_of)
     if spec_key(chart) != key:
@@ -192,8 +196,8 @@ def draw_report_chart(assessment_id: int, spec: dict, key: str, data_as_of: str)
         svg = charts.svg_for(chart.kind, chart.points, chart.year, chart.ranked)
     except Exception as exc:
         logger.exception("Vẽ biểu đồ %s của đợt đánh giá %s không thành công", chart.kind, assessment_id)
-        ChartDrawing.objects.filter(assessment_id=assessment_id, kind=chart.kind).update(
-            asked_key="", asked_at=None, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+        ChartDrawing.objects.filter(assessment_id=assessment_id, kind=chart.kind, asked_key=key).update(
+            asked_at=timezone.now(), last_error=f"{type(exc).__name__}: {exc}"[:2000]
         )
         raise
     store(
@@ -236,7 +240,7 @@ def status(assessment) -> list[dict]:
             {
                 "kind": row.kind,
                 "key": row.key if row.svg else "",
-                "asked": bool(row.asked_key),
+                "asked": bool(row.asked_key) and not row.last_error,
                 # The reason is in the server's log; the page says the drawing failed.
                 "failed": bool(row.last_error),
                 "url": reverse("reports:chart", kwargs={"pk": assessment.pk, "kind": row.kind})

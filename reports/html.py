@@ -50,11 +50,15 @@ def block_html(block, charts: str = "inline", drawings: dict | None = None) -> s
             )
         else:
             drawing = block.svg_markup
-        return (
-            f'<figure class="chart" role="img" aria-label="{escape(block.alt)}">'
-            f"{drawing}<figcaption>{escape(block.title)}</figcaption></figure>"
-        )
+        return figure_html(block, drawing)
     raise ValueError(f"Khối không rõ loại: {kind}")
+
+
+def figure_html(block, drawing: str, attrs: str = "") -> str:
+    return (
+        f'<figure class="chart" role="img" aria-label="{escape(block.alt)}"{attrs}>'
+        f"{drawing}<figcaption>{escape(block.title)}</figcaption></figure>"
+    )
 
 
 def page_chart_html(block, drawing) -> str:
@@ -62,7 +66,7 @@ def page_chart_html(block, drawing) -> str:
     being made, a note saying which data the one shown is from (static/js/report-files.js swaps
     the new drawing in and removes the note)."""
     shown = drawing.svg or '<div class="chart-wait">Đang vẽ biểu đồ; biểu đồ sẽ tự hiện khi vẽ xong.</div>'
-    attrs = f'data-chart="{escape(drawing.kind)}" data-key="{escape(drawing.key)}"'
+    attrs = f' data-chart="{escape(drawing.kind)}" data-key="{escape(drawing.key)}"'
     note = ""
     if not drawing.current:
         attrs += " data-waiting"
@@ -70,10 +74,7 @@ def page_chart_html(block, drawing) -> str:
         said = f"Biểu đồ đang hiển thị vẽ theo {drawing.as_of}; đang vẽ lại theo số liệu hiện tại."
         kind = escape(drawing.kind)
         note = f'<p class="chart-note" data-chart-note="{kind}" role="status">{escape(said)}</p>'
-    return (
-        f'<figure class="chart" role="img" aria-label="{escape(block.alt)}" {attrs}>'
-        f"{shown}<figcaption>{escape(block.title)}</figcaption></figure>{note}"
-    )
+    return figure_html(block, shown, attrs) + note
 
 
 def table_html(table: Table) -> str:
