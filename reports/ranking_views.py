@@ -15,11 +15,12 @@ from django.utils.safestring import mark_safe
 
 from assessments import permissions
 from assessments.decimals import format_change, format_index, format_score
+from assessments.downloads import attachment
 from assessments.exchange.export import slug
 from assessments.exchange.ranking_export import export_ranking
 from assessments.models import Framework, SubjectKind
 from assessments.scoring import ranking
-from assessments.views.common import attachment, protected
+from assessments.views.common import protected
 
 from .announcement import build_announcement, build_unit_sheet
 from .ranking_charts import ranking_charts

@@ -22,11 +22,12 @@ from django.contrib.admin.utils import unquote
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from import_export.admin import ImportMixin
 from import_export.tmp_storages import TempFolderStorage
 
+from ..downloads import attachment
 from .export import export_annex
 from .problems import FileRefused
 from .resources import ExchangeConfirmForm, ExchangeImportForm, SpreadsheetFormat
@@ -236,6 +237,4 @@ class AnnexExportMixin:
         if not self.has_view_permission(request, assessment):
             raise PermissionDenied
         export = export_annex(assessment)
-        response = HttpResponse(export.content, content_type=export.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-        return response
+        return attachment(export.content, export.content_type, export.filename, export.display_name)

@@ -3,10 +3,7 @@ and appraisal pages."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -22,20 +19,6 @@ def protected(*methods):
         return login_required(require_http_methods(list(methods))(view))
 
     return decorate
-
-
-def attachment(content: bytes, content_type: str, filename: str, display_name: str = "") -> HttpResponse:
-    """A download: `filename` (ASCII) for every browser and, where there is one, its
-    Vietnamese name as RFC 6266/5987's filename* (UTF-8), which browsers prefer. The file
-    holds the account's data: not kept by any cache."""
-    response = HttpResponse(content, content_type=content_type)
-    disposition = f'attachment; filename="{filename}"'
-    if display_name and display_name != filename:
-        disposition += f"; filename*=UTF-8''{quote(display_name, safe='')}"
-    response["Content-Disposition"] = disposition
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 ROW_TAG = "at-row"

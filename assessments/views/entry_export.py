@@ -4,8 +4,9 @@ may open its entry page, in every phase, after the lock too."""
 from __future__ import annotations
 
 from .. import permissions
+from ..downloads import attachment
 from ..exchange.part_export import export_agency_part
-from .common import attachment, protected
+from .common import protected
 
 
 @protected("GET", "HEAD")
