@@ -190,15 +190,15 @@ def _insert(scores: list[Score], now) -> None:
     values = _row_values(fields, connection)
     for score in scores:
         score.updated_at = now  # auto_now, as bulk_create's pre_save sets it
+    if connection.vendor == "postgresql":
+        _copy(scores, fields, values, connection, alias)
+        return
     quote = ops.quote_name
     pk = meta.pk
     returning = connection.features.can_return_rows_from_bulk_insert
     one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     columns = ", ".join(quote(str(f.column)) for f in fields)
     head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608 — model names; values bound
-    if connection.vendor == "postgresql":
-        _copy(scores, fields, values, connection, alias)
-        return
     size = max(1, min(BATCH, ops.bulk_batch_size(fields, scores)))
     with connection.cursor() as cursor:
         for start in range(0, len(scores), size):

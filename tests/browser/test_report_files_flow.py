@@ -9,11 +9,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from assessments.models import Assessment, Profile, Role, Score
+from assessments.models import Assessment, Profile, Role
 from reports import cache, tasks
 from reports.models import RenderedReport
 from tests.browser.entry_world import PASSWORD, login, watched_page
-from tests.report.queue import QUEUED_ONLY
+from tests.report.queue import QUEUED_ONLY, change_a_score
 
 
 @pytest.mark.browser
@@ -30,10 +30,7 @@ def test_stale_download_then_fresh_file_announced(chromium, live_server, screens
     cache.render_and_store(assessment, "pdf")
     RenderedReport.objects.update(data_as_of=timezone.now() - timedelta(hours=2))
     old = RenderedReport.objects.get()
-    score = Score.objects.get(assessment=assessment, criterion__code="1.1")
-    score.appraised_score -= 1
-    score.version += 1
-    score.save()
+    change_a_score(assessment)
     user = get_user_model().objects.create_user(username="lanhdao", password=PASSWORD)
     Profile.objects.create(user=user, role=Role.PROCESS_OWNER, province=assessment.subject)
 
@@ -125,10 +122,7 @@ def test_charts_drawn_by_the_worker_appear_without_a_reload(chromium, live_serve
 
         # A score changes: the page shows the kept drawing at once, says which data it is from,
         # and puts the new one in when the worker has drawn it.
-        score = Score.objects.get(assessment=assessment, criterion__code="1.1")
-        score.appraised_score -= 1
-        score.version += 1
-        score.save()
+        change_a_score(assessment)
         page.reload()
         note = page.locator('.chart-note[data-chart-note="index"]')
         kept = drawings.ChartDrawing.objects.get(assessment=assessment, kind="index")

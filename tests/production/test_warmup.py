@@ -53,5 +53,5 @@ def test_a_failed_warm_up_does_not_stop_the_worker(monkeypatch, caplog):
         raise OSError("ổ đĩa đầy")
 
     monkeypatch.setattr("reports.charts.warm_up", broken)
-    assert warmup.warm_up() >= 0
+    warmup.warm_up()  # returns, and logs why it could not warm up
     assert "Không chuẩn bị trước được" in caplog.text

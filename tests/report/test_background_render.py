@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Assessment, Score
+from assessments.models import Assessment
 from reports import cache, tasks
 from reports.models import RenderedReport, RenderState
-from tests.report.queue import run_queued
+from tests.report.queue import change_a_score, run_queued
 from tests.responses import close_download
 
 pytestmark = pytest.mark.django_db
@@ -62,13 +62,6 @@ def renders(monkeypatch):
 
     monkeypatch.setattr(cache, "render", fake)
     return Calls
-
-
-def change_a_score(assessment, delta=1):
-    score = Score.objects.get(assessment=assessment, criterion__code="1.1")
-    score.appraised_score -= delta
-    score.version += 1
-    score.save()
 
 
 # --- a download never waits -------------------------------------------------------------------

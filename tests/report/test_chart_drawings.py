@@ -9,11 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Score
 from reports import charts, drawings
 from reports.compose import build_report
 from reports.models import ChartDrawing
-from tests.report.queue import run_queued
+from tests.report.queue import change_a_score, run_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -58,13 +57,6 @@ def keys_of(assessment):
     return {b.spec.kind: drawings.spec_key(b.spec) for b in report.all_blocks() if b.kind == "chart"}
 
 
-def change_an_appraised_score(assessment):
-    score = Score.objects.get(assessment=assessment, criterion__code="1.1")
-    score.appraised_score -= 1
-    score.version += 1
-    score.save()
-
-
 # --- the page draws nothing ------------------------------------------------------------------
 
 
@@ -105,7 +97,7 @@ def test_after_a_change_the_older_drawing_is_shown_labelled_and_a_new_one_asked_
     client.get(detail(sample_assessment))
     run_queued(queued_only)
     before = ChartDrawing.objects.get(assessment=sample_assessment, kind="index")
-    change_an_appraised_score(sample_assessment)
+    change_a_score(sample_assessment)
     page = client.get(detail(sample_assessment)).content.decode()
     assert draws.count == 2
     assert before.svg in page  # the older drawing, at once
