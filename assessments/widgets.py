@@ -98,3 +98,26 @@ class Textarea(FastCopy, forms.Textarea):
             f'<textarea name="{escape(name)}"{attributes(self.build_attrs(self.attrs, attrs))}>\n'
             f"{escape(value) if value else ''}</textarea>"
         )
+
+
+# --- pieces of a criterion's row that the entry and the appraisal pages share ----------------
+
+NOT_APPLICABLE_BADGE = (
+    '<span class="badge na" title="Sở Nội vụ đã đánh dấu tiêu chí không áp dụng: điểm tối đa không tính vào '
+    'tổng">Không áp dụng</span>'
+)
+
+
+def guidance_html(guidance: str) -> str:
+    """The criterion's scoring guidance, folded under its name ("" when it has none)."""
+    if not guidance:
+        return ""
+    return (
+        '<details class="guidance"><summary>Hướng dẫn chấm điểm</summary>'
+        f"<div>{linebreaksbr(guidance)}</div></details>"
+    )
+
+
+def errors_html(box_id: str, errors) -> str:
+    """As includes/field_errors.html: one paragraph per error, beside the box it names."""
+    return "".join(f'<p class="field-error" id="{box_id}-error" role="alert">{escape(e)}</p>' for e in errors)

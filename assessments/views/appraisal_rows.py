@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from ..widgets import escape, linebreaksbr, with_id
+from ..widgets import NOT_APPLICABLE_BADGE, errors_html, escape, guidance_html, linebreaksbr, with_id
 
 INLINE = ("pdf", "image")  # evidence kinds the browser shows (views.evidence.SHOWN_INLINE)
 
@@ -37,10 +37,7 @@ class RowContext:
 
 
 def _errors(box: dict) -> str:
-    return "".join(
-        f'<p class="field-error" id="{box["id"]}-error" role="alert">{escape(error)}</p>'
-        for error in box["errors"]
-    )
+    return errors_html(box["id"], box["errors"])
 
 
 def _value(box: dict) -> str:
@@ -70,14 +67,7 @@ def leaf_row(row: dict, ctx: RowContext) -> SafeString:
         f'<tr class="{" ".join(classes)}" id="tc-{cid}">',
         f'<td class="code" data-label="Mã">{escape(node.code)}</td>',
         f'<td class="crit" data-label="Tiêu chí"><div class="crit-name">{escape(node.name)}</div>'
-        f'<p class="muted small lead-agency">Chủ trì: {lead}</p>'
-        + (
-            '<details class="guidance"><summary>Hướng dẫn chấm điểm</summary>'
-            f"<div>{linebreaksbr(guidance)}</div></details>"
-            if guidance
-            else ""
-        )
-        + "</td>",
+        f'<p class="muted small lead-agency">Chủ trì: {lead}</p>' + guidance_html(guidance) + "</td>",
         f'<td class="num" data-label="Tối đa">{row["max"]}</td>',
         f'<td class="num previous" data-label="{ctx.previous_label}">{row["previous"] or "—"}</td>',
         _self_cell(row, ctx),
@@ -129,10 +119,7 @@ def _self_cell(row: dict, ctx: RowContext) -> str:
 def _score_cell(row: dict, ctx: RowContext) -> str:
     node, score = row["node"], row["node"].score
     if not node.applicable:
-        return (
-            '<span class="badge na" title="Sở Nội vụ đã đánh dấu tiêu chí không áp dụng: điểm tối đa không '
-            'tính vào tổng">Không áp dụng</span>'
-        )
+        return NOT_APPLICABLE_BADGE
     inputs = row.get("inputs")
     if not inputs:
         if ctx.recheck:

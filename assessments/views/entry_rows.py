@@ -18,12 +18,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
-from ..widgets import escape, linebreaksbr, with_id
+from ..widgets import NOT_APPLICABLE_BADGE, errors_html, escape, guidance_html, linebreaksbr, with_id
 
-NOT_APPLICABLE = (
-    '<span class="badge na" title="Sở Nội vụ đã đánh dấu tiêu chí không áp dụng: điểm tối đa không tính vào '
-    'tổng">Không áp dụng</span>'
-)
 ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp"
 
 
@@ -76,11 +72,7 @@ def _errors(bound) -> str:
     errors = bound.errors
     if not errors:
         return "\n"
-    box = bound.auto_id
-    return (
-        "".join(f'<p class="field-error" id="{box}-error" role="alert">{escape(e)}</p>' for e in errors)
-        + "\n"
-    )
+    return errors_html(bound.auto_id, errors) + "\n"
 
 
 def leaf_row(row: dict, ctx: EntryRowContext) -> SafeString:
@@ -125,11 +117,7 @@ def _criterion_cell(row: dict, ctx: EntryRowContext) -> str:
     if method and not node.is_survey:
         html += f'<p class="method small"><strong>Cách tính điểm:</strong> {escape(method)}</p>'
     html += "\n"
-    if criterion.guidance:
-        html += (
-            '<details class="guidance"><summary>Hướng dẫn chấm điểm</summary>'
-            f"<div>{linebreaksbr(criterion.guidance)}</div></details>"
-        )
+    html += guidance_html(criterion.guidance)
     html += "\n"
     if ctx.show_council and score is not None and score.appraisal_comment:
         html += (
@@ -154,7 +142,7 @@ def _council_cells(row: dict, ctx: EntryRowContext, code: str) -> str:
     """From the explanation phase on: the self score, the council's score, the answer."""
     node = row["node"]
     score = node.score
-    own = _or_dash(row["self_score"]) + _figures_note(node) if node.applicable else NOT_APPLICABLE
+    own = _or_dash(row["self_score"]) + _figures_note(node) if node.applicable else NOT_APPLICABLE_BADGE
     html = (
         f'        <td class="num" data-label="Tự đánh giá">{own}</td>\n'
         f'        <td class="num" data-label="Thẩm định">{_or_dash(row["final"])}</td>\n'
@@ -178,7 +166,7 @@ def _self_cells(row: dict, ctx: EntryRowContext, code: str) -> str:
     score = node.score
     html = '        <td class="num score-cell" data-label="Điểm tự đánh giá">\n          '
     if not node.applicable:
-        html += NOT_APPLICABLE + "\n          "
+        html += NOT_APPLICABLE_BADGE + "\n          "
     elif node.is_survey:
         html += '<span class="muted" title="Điểm do điều tra xã hội học">—</span>\n          '
     elif row.get("editable"):
