@@ -18,9 +18,13 @@ from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
+from ..services.evidence import EXTENSION_ALIASES, FILE_TYPES
 from ..widgets import NOT_APPLICABLE_BADGE, errors_html, escape, guidance_html, linebreaksbr, with_id
 
-ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp"
+# The file picker offers what the upload accepts (services.evidence detects the type itself).
+ACCEPT = ",".join(
+    f".{name}" for extension in FILE_TYPES for name in sorted(EXTENSION_ALIASES.get(extension, {extension}))
+)
 
 
 @dataclass(frozen=True)
