@@ -6,7 +6,6 @@ a fixed number of queries; printed readable on A4 landscape (LibreOffice)."""
 import datetime
 import io
 import re
-import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +20,7 @@ from django.utils import timezone
 from assessments import scoring, services
 from assessments.exchange.part_export import export_agency_part, sheet_title
 from assessments.models import Agency, Assessment, Criterion, Role, RuleKind, Score, Subject, SubjectKind
+from tests.libreoffice import to_pdf
 
 from .conftest import PDF_BYTES, make_open_assessment
 from .test_query_counts import _score_all, count, tripled_assessment
@@ -396,13 +396,6 @@ def test_queries_do_not_grow_with_the_tree(client, sample_assessment, users, stp
 # --- printed -------------------------------------------------------------------------------
 
 
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        pytest.fail("Thiếu LibreOffice (libreoffice-calc-nogui): chạy `make setup`.")
-    return found
-
-
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_the_part_prints_on_a4_landscape(part, tmp_path):
@@ -417,23 +410,7 @@ def test_the_part_prints_on_a4_landscape(part, tmp_path):
     )
     source = tmp_path / "phan-tu-danh-gia.xlsx"
     source.write_bytes(export_agency_part(assessment, part["agency"]).content)
-    subprocess.run(
-        [
-            _soffice(),
-            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    pdf = tmp_path / "phan-tu-danh-gia.pdf"
-    assert pdf.exists(), "LibreOffice Calc không in được tệp: cài libreoffice-calc-nogui (`make setup`)."
+    pdf = to_pdf(source, timeout=120)
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert re.search(r"Pages:\s+1\n", info), info  # not one column per page
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())

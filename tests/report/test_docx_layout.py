@@ -8,22 +8,16 @@ the first pages beside the browser screenshots (test-output/screenshots/).
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.libreoffice import to_pdf
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
-
-
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        pytest.fail("Thiếu LibreOffice (libreoffice-writer-nogui): chạy `make setup`.")
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -32,24 +26,7 @@ def converted(rendered, tmp_path_factory):
     folder = tmp_path_factory.mktemp("docx")
     source = folder / "bao-cao.docx"
     source.write_bytes(rendered["docx"])
-    profile = folder / "lo-profile"
-    subprocess.run(
-        [
-            _soffice(),
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pdf = folder / "bao-cao.pdf"
-    assert pdf.exists(), "LibreOffice did not write the PDF"
+    pdf = to_pdf(source)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         ["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "2", str(pdf), str(SCREENSHOTS / "word-trang")],
