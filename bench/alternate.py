@@ -33,6 +33,19 @@ class Side:
         return result
 
 
+class QueryCounter:
+    """Counts the queries run, without keeping them (Django's own query log is reset by
+    request_started mid-request, and CaptureQueriesContext stops at 9 000). Used as
+    `with connection.execute_wrapper(counter):`."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 @dataclass
 class Alternation:
     a: Side

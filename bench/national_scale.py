@@ -38,6 +38,9 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
+
+from bench.alternate import QueryCounter  # noqa: E402
+
 PG = "postgres://postgres@127.0.0.1:5432"
 BATCH = 5000
 FIRST_YEAR = 2016
@@ -357,17 +360,6 @@ def generate(args, timer: Timer) -> dict:
         "subjects": Subject.objects.count(),
         "users": User.objects.count(),
     }
-
-
-class QueryCounter:
-    """Counts queries without keeping them (CaptureQueriesContext stops at 9000)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def measure(args) -> dict:

@@ -29,25 +29,15 @@ from django.urls import reverse  # noqa: E402
 from assessments.demo_units import demo_framework, demo_score  # noqa: E402
 from assessments.models import Assessment, Profile, Role, Score, Section, Subject, SubjectKind  # noqa: E402
 from assessments.scoring import compute_framework, ranking  # noqa: E402
+from bench.alternate import QueryCounter  # noqa: E402
 
 
 class Rollback(Exception):
     pass
 
 
-class Counter:
-    """Counts the queries run (request_started resets Django's own query log mid-request)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 def count_queries(fn) -> int:
-    counter = Counter()
+    counter = QueryCounter()
     with connection.execute_wrapper(counter):
         fn()
     return counter.count

@@ -26,12 +26,13 @@ import pstats
 import statistics
 import sys
 import tempfile
-import time
 from decimal import Decimal
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
+
+from bench.alternate import QueryCounter, Side  # noqa: E402
 
 EXPLANATION = "Đã ban hành kế hoạch và tổ chức thực hiện; tài liệu kiểm chứng kèm theo."
 COMMENT = "Tài liệu kiểm chứng chưa đầy đủ; đề nghị bổ sung báo cáo kết quả thực hiện."
@@ -142,38 +143,21 @@ def build(leaves: int, province, agency, year: int):
     return assessment, len(made)
 
 
-class Counter:
-    """Counts the queries run (request_started resets Django's own query log mid-request)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 def measure(client, url: str, runs: int, check) -> dict:
-    import gc
-
     from django.db import connection
 
     first = client.get(url)  # warm-up: templates compiled, caches filled
     assert first.status_code == 200, (url, first.status_code)
     check(first.content.decode())
-    counter = Counter()
+    counter = QueryCounter()
     with connection.execute_wrapper(counter):
         client.get(url)
-    wall, cpu = [], []
+    timed = Side()
     for _ in range(runs):
-        gc.collect()
-        start, start_cpu = time.perf_counter(), time.process_time()
-        client.get(url)
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
+        timed.run(lambda: client.get(url))
     return {
-        "wall": statistics.median(wall) * 1000,
-        "cpu": statistics.median(cpu) * 1000,
+        "wall": statistics.median(timed.wall) * 1000,
+        "cpu": statistics.median(timed.cpu) * 1000,
         "queries": counter.count,
         "kb": len(first.content) // 1024,
     }
