@@ -240,14 +240,15 @@ def sees_due_parts(user) -> bool:
 def reminded_parts(user, items) -> list:
     """What the home page's deadline notice shows this user of the agencies' open parts
     (`items`, reminders.DueItem, of assessments in `visible_assessments(user)`): a department
-    editor its own agency's, Sở Nội vụ every agency's, the other roles nothing."""
+    editor its own agency's, Sở Nội vụ every agency's, the other roles (and whoever
+    `sees_due_parts` leaves out) nothing."""
+    if not sees_due_parts(user):
+        return []
     role = role_of(user)
     if role == Role.PROCESS_OWNER:
         return list(items)
     own = agency_of(user)
-    if role == Role.DEPARTMENT_EDITOR and own is not None:
-        return [item for item in items if item.agency.pk == own.pk and is_open(item.assessment)]
-    return []
+    return [item for item in items if item.agency.pk == own.pk and is_open(item.assessment)]
 
 
 def reminded_users(agency) -> QuerySet:
