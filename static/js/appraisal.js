@@ -4,14 +4,7 @@
 (function () {
   "use strict";
 
-  var SCALE = 10000;
-
-  function units(text) {
-    var value = String(text || "").replace(/\s|\u00a0/g, "");
-    if (value === "") return 0;
-    if (!/^(\d+([.,]\d{0,4})?|[.,]\d{1,4})$/.test(value)) return null;
-    return Math.round(parseFloat(value.replace(",", ".")) * SCALE);
-  }
+  function units(text) { return window.ParIndexFigures.scoreUnits(text); }
 
   function updateOverall() {
     var total = document.querySelector("[data-overall-total]");

@@ -4,24 +4,10 @@
 (function () {
   "use strict";
 
-  var SCALE = 10000; // scores keep 4 decimals: add them up as integers
-
-  function parseScore(text) {
-    var value = String(text || "").replace(/\s|\u00a0/g, "");
-    if (value === "") return 0;
-    if (!/^(\d+([.,]\d{0,4})?|[.,]\d{1,4})$/.test(value)) return null;
-    return Math.round(parseFloat(value.replace(",", ".")) * SCALE);
-  }
-
-  function formatScore(units) {
-    var negative = units < 0;
-    var abs = Math.abs(units);
-    var whole = Math.floor(abs / SCALE);
-    var frac = String(abs % SCALE);
-    while (frac.length < 4) frac = "0" + frac;
-    frac = frac.replace(/0+$/, "");
-    return (negative ? "-" : "") + whole + (frac ? "," + frac : "");
-  }
+  // Scores keep 4 decimals: added up as integers (ten-thousandths), read and written by
+  // figures.js, which every page using this file loads first.
+  function parseScore(text) { return window.ParIndexFigures.scoreUnits(text); }
+  function formatScore(units) { return window.ParIndexFigures.formatUnits(units); }
 
   // What is wrong with a score box, said beside it while typing, in the words the server
   // uses when the form is saved as it is (forms.ScoreField, decimals.parse_decimal).

@@ -3,7 +3,8 @@
  * half to even to 4 places (0,5 × 98,49% = 0,49245 → 0,4924). A preview only: the server
  * recomputes and stores the score. The one copy of this arithmetic, used by the entry page
  * (entry-figures.js: figures typed in separate boxes) and the appraisal page (appraisal.js: a
- * corrected figure typed as "38/41", "98,49%" or "3"). Rules come as JSON in a data-rule
+ * corrected figure typed as "38/41", "98,49%" or "3"), and of a score box's reading and
+ * writing for the pages' live totals (entry.js, appraisal.js). Rules come as JSON in a data-rule
  * attribute (Criterion.rule_as_js_dict). Messages are Vietnamese. No inline script (CSP). */
 (function () {
   "use strict";
@@ -58,6 +59,16 @@
   }
 
   function formatUnits(units) { return format(BigInt(units)); }
+
+  // A score box's text ("0,9388", "0.9388", "" for none) -> ten-thousandths (a Number: 0 for
+  // a blank box, null when it is not a score of at most 4 decimals). Sums of the page's
+  // totals are kept in these units, so that they add up exactly.
+  function scoreUnits(text) {
+    var value = String(text || "").replace(/\s|\u00a0/g, "");
+    if (value === "") return 0;
+    if (!/^(\d+([.,]\d{0,4})?|[.,]\d{1,4})$/.test(value)) return null;
+    return Math.round(parseFloat(value.replace(",", ".")) * 10000);
+  }
 
   function share(figure) {
     return figure.kind === "ratio" ? div(figure.value, figure.total) : div(figure.value, HUNDRED);
@@ -161,8 +172,8 @@
     roundScore: roundScore,
     format: format,
     formatUnits: formatUnits,
+    scoreUnits: scoreUnits,
     exactScore: exactScore,
-    parseFigure: parseFigure,
     score: score,
   };
 })();
