@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -88,8 +89,11 @@ class OwnProvinceAdmin(ProvinceScopedAdmin):
 def may_open_accounts(admin_site, request) -> bool:
     """Whether the user may open the admin's account pages (the superuser; not Sở Nội vụ's staff,
     whose rights are on the assessments)."""
-    accounts = admin_site._registry.get(get_user_model())
-    return accounts is not None and accounts.has_view_or_change_permission(request)
+    try:
+        accounts = admin_site.get_model_admin(get_user_model())
+    except NotRegistered:
+        return False
+    return accounts.has_view_or_change_permission(request)
 
 
 def account_as_text(model, field_name: str):
@@ -97,7 +101,7 @@ def account_as_text(model, field_name: str):
     foreign key to the account's admin page without asking whether the user may open it: a
     staff account of Sở Nội vụ would follow the link to a 403."""
 
-    @admin.display(description=model._meta.get_field(field_name).verbose_name, ordering=field_name)
+    @admin.display(description=model._meta.get_field(field_name).verbose_name)
     def show(self, obj):
         account = getattr(obj, field_name)
         return (account.get_full_name() or account.username) if account is not None else "—"
