@@ -58,11 +58,11 @@ class AxesConfig(BaseAxesConfig):
 
 
 class TasksConfig(TasksAppConfig):
-    """django-tasks' database backend (the report files made in the background), titled in
-    Vietnamese in the admin's index, a task named so in the admin's titles ("DBTaskResult
-    object (…)" otherwise)."""
+    """django-tasks' database backend (the report files and charts made in the background),
+    titled in Vietnamese in the admin's index, a task named so in the admin's titles
+    ("DBTaskResult object (…)" otherwise)."""
 
-    verbose_name = "Tác vụ nền (tạo tệp báo cáo)"
+    verbose_name = "Tác vụ nền (tệp và biểu đồ báo cáo)"
 
     def ready(self):
         super().ready()
